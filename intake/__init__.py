@@ -1,0 +1,1 @@
+"""Lawtrail intake: the write side (comment API, spool, moderation). Arrives with its own issue."""

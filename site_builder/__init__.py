@@ -1,0 +1,1 @@
+"""Lawtrail site builder: drafts, revisions, structure and redlines, published with MkDocs."""

@@ -1,0 +1,214 @@
+"""Drafts: loading and validating `drafts/<slug>/draft.md` and its committed revisions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
+from site_builder.history import History, Revision
+
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+class DraftError(Exception):
+    """One or more drafts are invalid; each message names the file and the field."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class Version:
+    """A committed revision of a draft, with the stage and window it declared."""
+
+    number: int  # 1 for the first revision
+    revision: Revision
+    stage: str | None  # None when that commit's front matter was unreadable
+    window: DiscussionWindow | None
+    body: str
+
+
+@dataclass
+class Draft:
+    """One draft: its current front matter and text, and its committed versions."""
+
+    slug: str
+    source: str  # the path shown in messages, e.g. drafts/water-code/draft.md
+    meta: DraftMeta
+    body: str
+    versions: list[Version] = field(default_factory=list)
+    dirty: bool = False  # the work tree differs from the last commit
+
+    @property
+    def latest(self) -> Version | None:
+        """The newest committed version."""
+        return self.versions[-1] if self.versions else None
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    """Split a draft into its front matter and Markdown body.
+
+    Args:
+        text: the whole file.
+        source: the path to name in error messages.
+
+    Returns:
+        The front matter as a dict and the body.
+
+    Raises:
+        DraftError: when the front matter is missing, not YAML or not a mapping.
+    """
+    text = text.lstrip("\ufeff")
+    if not text.startswith("---"):
+        raise DraftError(
+            [
+                f"{source}, line 1: no front matter; the file must start with a '---' line, "
+                "then the fields (title, agency, stage, summary...), then a closing '---' line."
+            ]
+        )
+    fences = list(_FENCE.finditer(text))
+    if len(fences) < 2:
+        raise DraftError(
+            [f"{source}: the front matter is not closed; add a '---' line after the fields."]
+        )
+    raw, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
+    try:
+        meta = yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise DraftError(
+            [f"{source}{where}: the front matter is not valid YAML ({problem}); "
+             "quote values that contain ': ' or start with a special character."]
+        ) from err  # fmt: skip
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise DraftError(
+            [f"{source}: the front matter is {type(meta).__name__}, expected 'field: value' lines."]
+        )
+    return meta, body.lstrip("\n")
+
+
+def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str]]:
+    """Check front matter against the schema of DESIGN.md.
+
+    Returns:
+        The validated front matter and warnings (unknown fields).
+
+    Raises:
+        DraftError: naming each bad field, its value and what is accepted.
+    """
+    meta = DraftMeta()
+    meta.load_dict({str(k): v for k, v in raw.items()})
+    failed, _ = meta.validate()
+    errors = [f"{source}: front matter field '{key}' {err}" for key, err in failed]
+    if not failed and meta.stage in STAGES_WITH_WINDOW and meta.discussion is None:
+        errors.append(
+            f"{source}: front matter field 'discussion' is missing; a draft in stage "
+            f"'{meta.stage}' needs its window: "
+            "discussion: {opens: YYYY-MM-DD, closes: YYYY-MM-DD}"
+        )
+    if errors:
+        raise DraftError(errors)
+    known = [name for name, _ in DraftMeta._schema]
+    warnings = []
+    for key in sorted(set(map(str, raw)) - set(known)):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
+    return meta, warnings
+
+
+def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Draft], list[str]]:
+    """Load and validate every draft folder.
+
+    Args:
+        drafts_dir: the folder of drafts.
+        history: committed revisions per slug.
+        label: how to name `drafts_dir` in messages (relative to mkdocs.yml).
+
+    Returns:
+        The drafts sorted by slug, and warnings.
+
+    Raises:
+        DraftError: with every problem of every draft, so one build shows them all.
+    """
+    if not drafts_dir.is_dir():
+        raise DraftError(
+            [f"{label}: the drafts folder does not exist; create it or set the plugin "
+             "option 'drafts_dir' in mkdocs.yml."]
+        )  # fmt: skip
+    drafts: list[Draft] = []
+    errors: list[str] = []
+    warnings: list[str] = []
+    for folder in sorted(p for p in drafts_dir.iterdir() if p.is_dir()):
+        source = f"{label}/{folder.name}/draft.md"
+        if folder.name.startswith("."):
+            continue
+        if not SLUG.match(folder.name):
+            errors.append(
+                f"{label}/{folder.name}: the folder name is not a valid slug; expected lowercase "
+                "letters, digits and hyphens (e.g. water-code); rename it with 'git mv'."
+            )
+            continue
+        if not (folder / "draft.md").is_file():
+            warnings.append(f"{label}/{folder.name}: no draft.md in this folder; it is skipped.")
+            continue
+        try:
+            draft, found = _load_draft(folder, source, history.revisions.get(folder.name, []))
+        except DraftError as err:
+            errors.extend(err.messages)
+            continue
+        drafts.append(draft)
+        warnings.extend(found)
+    if errors:
+        raise DraftError(errors)
+    return drafts, warnings
+
+
+def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[Draft, list[str]]:
+    try:
+        text = (folder / "draft.md").read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DraftError(
+            [f"{source}: not UTF-8 text (byte {err.start}); save the file as UTF-8."]
+        ) from err
+    raw, body = split_front_matter(text, source)
+    meta, warnings = validate_meta(raw, source)
+    versions = [_version(n, rev, source, warnings) for n, rev in enumerate(revisions, 1)]
+    dirty = bool(versions) and versions[-1].revision.text.lstrip("\ufeff") != text.lstrip("\ufeff")
+    if dirty:
+        warnings.append(
+            f"{source} has uncommitted changes: the site shows them as the current text, "
+            "but no revision or redline has them until they are committed."
+        )
+    if not versions:
+        warnings.append(f"{source} is not committed: it is published without revisions.")
+    draft = Draft(folder.name, source, meta, body, versions, dirty)
+    return draft, warnings
+
+
+def _version(number: int, revision: Revision, source: str, warnings: list[str]) -> Version:
+    """A revision with the stage its front matter declared; old mistakes only warn."""
+    where = f"{source} at revision {revision.short}"
+    try:
+        raw, body = split_front_matter(revision.text, where)
+    except DraftError as err:
+        warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
+        return Version(number, revision, None, None, revision.text)
+    try:
+        meta, _ = validate_meta(raw, where)
+    except DraftError as err:
+        warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
+        stage = raw.get("stage")
+        return Version(number, revision, stage if stage in STAGES else None, None, body)
+    return Version(number, revision, meta.stage, meta.discussion, body)

@@ -1,0 +1,133 @@
+"""Element lineage across revisions: wIds that survive renumbering.
+
+An eId follows the numbering ("art_5" is whatever is numbered 5 today); a wId is the id
+an element had when it first appeared, carried forward by matching each revision's
+elements to the previous revision's. A comment on the old article 5 stays on it when a
+new article is inserted before it and it becomes article 6.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from site_builder.structure import UNIT_NAMES, Element, Outline
+
+# Below this word-level similarity two elements are different provisions, not one edited.
+_SAME_ELEMENT = 0.5
+_WID_ATTR = re.compile(r'data-lt-wid="([^"]*)"')
+
+
+def trace_wids(outlines: Sequence[Outline]) -> list[dict[str, str]]:
+    """The eId -> wId table of each revision, oldest first.
+
+    Args:
+        outlines: the structure of each revision of one draft, oldest first.
+
+    Returns:
+        One table per revision; every element of that revision has an entry.
+    """
+    tables: list[dict[str, str]] = []
+    used: set[str] = set()
+    previous: Outline | None = None
+    for number, outline in enumerate(outlines, 1):
+        pairs = _match(previous, outline) if previous is not None else {}
+        table: dict[str, str] = {}
+        for element in outline.elements:
+            old = pairs.get(element.eid)
+            if old is not None:
+                table[element.eid] = tables[-1][old]
+                continue
+            parent_wid = table.get(element.parent or "")
+            local = element.eid.rsplit("__", 1)[-1]
+            nested = parent_wid and element.kind not in UNIT_NAMES
+            base = f"{parent_wid}__{local}" if nested else element.eid
+            wid = base if base not in used else f"{base}-v{number}"
+            table[element.eid] = wid
+        used.update(table.values())
+        tables.append(table)
+        previous = outline
+    return tables
+
+
+def apply_wids(html: str, table: dict[str, str]) -> str:
+    """Write each element's wId into rendered HTML (the renderer marks elements by eId)."""
+    return _WID_ATTR.sub(lambda m: f'data-wid="{table.get(m.group(1), m.group(1))}"', html)
+
+
+def _match(old: Outline, new: Outline) -> dict[str, str]:
+    """Pairs new eId -> old eId of elements that are the same provision."""
+    pairs: dict[str, str] = {}
+    old_groups = _groups(old.elements)
+    # Groups come in document order, so a parent is matched before its children.
+    for (kind, parent), members in _groups(new.elements).items():
+        old_parent = None
+        if parent is not None:
+            old_parent = pairs.get(parent)
+            if old_parent is None:
+                continue  # a new parent: all its children are new too
+        pairs.update(_align(old_groups.get((kind, old_parent), []), members))
+    return pairs
+
+
+def _groups(elements: Sequence[Element]) -> dict[tuple[str, str | None], list[Element]]:
+    """Siblings by kind. Units group across the whole draft (an article moved to another
+    chapter is still itself); paragraphs and points group under their parent."""
+    groups: dict[tuple[str, str | None], list[Element]] = defaultdict(list)
+    for element in elements:
+        parent = None if element.kind in UNIT_NAMES else element.parent
+        groups[(element.kind, parent)].append(element)
+    return groups
+
+
+def _align(old: list[Element], new: list[Element]) -> dict[str, str]:
+    """Match two sibling lists: identical text first, then the most similar in each gap."""
+    old_sigs = [_signature(el) for el in old]
+    new_sigs = [_signature(el) for el in new]
+    pairs: dict[str, str] = {}
+    matcher = difflib.SequenceMatcher(None, old_sigs, new_sigs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs.update(
+                (new[j].eid, old[i].eid) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            )
+        elif tag == "replace":
+            pairs.update(_pair_similar(old[i1:i2], old_sigs[i1:i2], new[j1:j2], new_sigs[j1:j2]))
+    return pairs
+
+
+def _pair_similar(
+    old: list[Element], old_sigs: list[str], new: list[Element], new_sigs: list[str]
+) -> dict[str, str]:
+    """Greedy best pairs above the similarity threshold, most similar first."""
+    scored = []
+    old_words = [sig.split() for sig in old_sigs]
+    for j, sig in enumerate(new_sigs):
+        words = sig.split()
+        for i, other in enumerate(old_words):
+            matcher = difflib.SequenceMatcher(None, other, words, autojunk=False)
+            if (
+                matcher.real_quick_ratio() >= _SAME_ELEMENT
+                and matcher.quick_ratio() >= _SAME_ELEMENT
+            ):
+                ratio = matcher.ratio()
+                if ratio >= _SAME_ELEMENT:
+                    scored.append((-ratio, abs(i - j), i, j))
+    pairs: dict[str, str] = {}
+    taken_old: set[int] = set()
+    for _, _, i, j in sorted(scored):
+        if i in taken_old or new[j].eid in pairs:
+            continue
+        taken_old.add(i)
+        pairs[new[j].eid] = old[i].eid
+    return pairs
+
+
+def _signature(element: Element) -> str:
+    """What identifies a provision regardless of its number."""
+    if element.kind in UNIT_NAMES:
+        rest = element.text.split("\n", 1)[1] if "\n" in element.text else ""
+        return f"{element.heading}\n{rest}"
+    return element.body

@@ -1,0 +1,376 @@
+"""The pages Lawtrail generates and the URL scheme (the one place that owns URLs).
+
+Each page is a `PageSpec`: where it lives, which template shows it, the HTML that goes
+into `page.content` (what search indexes) and the data its template reads.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from site_builder.config import STAGES
+from site_builder.diff import RedlineBlock, redline_blocks, render_ops
+from site_builder.render import Edition, Published
+from site_builder.structure import Element, iter_units
+
+STAGE_LABELS = {
+    "initiated": "Initiated",
+    "discussion": "In public discussion",
+    "revision": "Under revision",
+    "adopted": "Adopted",
+    "withdrawn": "Withdrawn",
+}
+# Drafts open for comment come first on the index; the rest follow the lifecycle.
+_STAGE_ORDER = {"discussion": 0, "revision": 1, "initiated": 2, "adopted": 3, "withdrawn": 4}
+_LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
+
+
+def draft_src(slug: str) -> str:
+    """Source path of a draft's current text."""
+    return f"drafts/{slug}/index.md"
+
+
+def revision_src(slug: str, sha: str) -> str:
+    """Source path of the text of one revision."""
+    return f"drafts/{slug}/rev/{sha[:10]}/index.md"
+
+
+def compare_src(slug: str, old: str, new: str) -> str:
+    """Source path of the redline between two revisions."""
+    return f"drafts/{slug}/compare/{old[:10]}..{new[:10]}/index.md"
+
+
+def stage_src(stage: str) -> str:
+    """Source path of the index filtered to one stage."""
+    return f"stage/{stage}/index.md"
+
+
+def agency_src(agency: str) -> str:
+    """Source path of the index filtered to one agency."""
+    return f"agency/{slugify(agency)}/index.md"
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug; Cyrillic is transliterated so agency URLs stay readable."""
+    from site_builder.structure import clean_number
+
+    words = re.findall(r"\w+", text.lower())
+    return "-".join(clean_number(word) for word in words) or "agency"
+
+
+def url_of(src_uri: str, use_directory_urls: bool) -> str:
+    """The site-relative URL MkDocs gives a page at `src_uri`."""
+    stem = src_uri[: -len(".md")]
+    if use_directory_urls and (stem == "index" or stem.endswith("/index")):
+        return stem[: -len("index")] or "./"
+    return f"{stem}.html"
+
+
+@dataclass
+class PageSpec:
+    """One generated page."""
+
+    src_uri: str
+    title: str
+    template: str
+    content: str  # HTML for page.content: what search indexes
+    in_nav: bool = False
+    search: bool = False
+    toc_tokens: list[dict[str, Any]] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    updated: datetime | None = None
+
+    def source(self) -> str:
+        """The Markdown source MkDocs reads: front matter only; content comes from us."""
+        meta: dict[str, Any] = {"title": self.title, "template": self.template}
+        if not self.search:
+            meta["search"] = {"exclude": True}
+        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
+
+
+class SiteContext:
+    """Turns published drafts into page specs; knows dates' time zone and URL style."""
+
+    def __init__(self, timezone: str, use_directory_urls: bool) -> None:
+        self.tz = ZoneInfo(timezone)
+        self.timezone = timezone
+        self.directory_urls = use_directory_urls
+
+    def url(self, src_uri: str) -> str:
+        """Site-relative URL of a generated page."""
+        return url_of(src_uri, self.directory_urls)
+
+    def day(self, moment: datetime) -> str:
+        """A commit date as the day it was in the site's time zone."""
+        return moment.astimezone(self.tz).date().isoformat()
+
+    def specs(self, drafts: Sequence[Published], home: bool) -> list[PageSpec]:
+        """Every page: indexes, and per draft its text, revisions and redlines."""
+        entries = [self._entry(p) for p in self.ordered(drafts)]
+        specs = []
+        if home:
+            specs.append(self._index("index.md", "Drafts", entries, "All drafts"))
+        for stage in STAGES:
+            subset = [e for e in entries if e["stage"] == stage]
+            if subset:
+                specs.append(self._index(stage_src(stage), STAGE_LABELS[stage], subset, stage))
+        for agency, _ in sorted(Counter(e["agency"] for e in entries).items()):
+            subset = [e for e in entries if e["agency"] == agency]
+            specs.append(self._index(agency_src(agency), agency, subset, agency))
+        for published in drafts:
+            specs.extend(self._draft_pages(published))
+        return specs
+
+    def ordered(self, drafts: Sequence[Published]) -> list[Published]:
+        """Drafts in index order: open for comment first, then along the lifecycle."""
+        return sorted(drafts, key=lambda p: _index_order(self._entry(p)))
+
+    def filters(self, drafts: Sequence[Published]) -> dict[str, Any]:
+        """Stage and agency filters with counts, as links (they work without JavaScript)."""
+        stages: Counter[str] = Counter(p.draft.meta.stage for p in drafts)
+        agencies = Counter(p.draft.meta.agency for p in drafts)
+        return {
+            "stages": [
+                {
+                    "label": STAGE_LABELS[s],
+                    "count": stages[s],
+                    "url": self.url(stage_src(s)),
+                    "key": s,
+                }
+                for s in STAGES
+                if stages[s]
+            ],
+            "agencies": [
+                {"label": a, "count": n, "url": self.url(agency_src(a)), "key": a}
+                for a, n in sorted(agencies.items())
+            ],
+        }
+
+    def _index(
+        self, src: str, title: str, entries: list[dict[str, Any]], selected: str
+    ) -> PageSpec:
+        data = {"entries": entries, "selected": selected, "home": self.url("index.md")}
+        return PageSpec(src, title, "lawtrail/index.html", "", in_nav=src == "index.md", data=data)
+
+    def _entry(self, published: Published) -> dict[str, Any]:
+        meta = published.draft.meta
+        latest = published.draft.latest
+        window = meta.discussion
+        return {
+            "slug": published.draft.slug,
+            "title": meta.title,
+            "agency": meta.agency,
+            "agency_url": self.url(agency_src(meta.agency)),
+            "stage": meta.stage,
+            "stage_label": STAGE_LABELS[meta.stage],
+            "stage_url": self.url(stage_src(meta.stage)),
+            "opens": window.opens.isoformat() if window else None,
+            "closes": window.closes.isoformat() if window else None,
+            "summary": meta.summary,
+            "kind": meta.kind,
+            "url": self.url(draft_src(published.draft.slug)),
+            "updated": self.day(latest.revision.date) if latest else None,
+            "revisions": len(published.versions),
+        }
+
+    def _draft_pages(self, published: Published) -> list[PageSpec]:
+        draft = published.draft
+        editions = published.versions
+        pages: list[PageSpec] = []
+        compares: list[tuple[Edition, Edition]] = list(pairwise(editions))
+        if len(editions) > 2:
+            compares.append((editions[0], editions[-1]))
+        common = {"draft": self._entry(published), "timeline": self._timeline(published)}
+        current = published.current
+        assert current is not None
+        summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
+        pages.append(
+            PageSpec(
+                draft_src(draft.slug),
+                draft.meta.title,
+                "lawtrail/draft.html",
+                summary + current.html,
+                in_nav=True,
+                search=True,
+                toc_tokens=current.rendering.toc_tokens,
+                data={
+                    **common,
+                    "glossary": dict(sorted((draft.meta.glossary or {}).items())),
+                    "dirty": draft.dirty,
+                    "first_to_latest": self._compare_url(draft.slug, editions[0], editions[-1])
+                    if len(editions) > 2
+                    else None,
+                },
+                updated=draft.latest.revision.date if draft.latest else None,
+            )
+        )
+        for edition in editions:
+            version = edition.version
+            assert version is not None
+            pages.append(
+                PageSpec(
+                    revision_src(draft.slug, version.revision.sha),
+                    f"{draft.meta.title} — revision {version.number}",
+                    "lawtrail/revision.html",
+                    edition.html,
+                    toc_tokens=edition.rendering.toc_tokens,
+                    data={**common, "revision": self._revision(draft.slug, edition, editions)},
+                    updated=version.revision.date,
+                )
+            )
+        for old, new in compares:
+            assert old.version is not None and new.version is not None
+            blocks = redline_blocks(old.rendering.outline.blocks, new.rendering.outline.blocks)
+            changes = summarize_changes(old, new)
+            pages.append(
+                PageSpec(
+                    compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha),
+                    f"{draft.meta.title} — changes from revision {old.version.number} "
+                    f"to {new.version.number}",
+                    "lawtrail/compare.html",
+                    render_redline(blocks),
+                    data={
+                        **common,
+                        "old": self._revision(draft.slug, old, editions),
+                        "new": self._revision(draft.slug, new, editions),
+                        "changes": changes,
+                        "words": _word_counts(blocks),
+                    },
+                    updated=new.version.revision.date,
+                )
+            )
+        return pages
+
+    def _revision(self, slug: str, edition: Edition, editions: list[Edition]) -> dict[str, Any]:
+        version = edition.version
+        assert version is not None
+        rev = version.revision
+        previous = editions[version.number - 2] if version.number > 1 else None
+        return {
+            "number": version.number,
+            "count": len(editions),
+            "sha": rev.sha,
+            "short": rev.short,
+            "date": self.day(rev.date),
+            "author": rev.author,
+            "subject": rev.subject,
+            "message": rev.message,
+            "stage": version.stage,
+            "stage_label": STAGE_LABELS.get(version.stage or "", "Unknown stage"),
+            "url": self.url(revision_src(slug, rev.sha)),
+            "compare_url": self._compare_url(slug, previous, edition) if previous else None,
+        }
+
+    def _compare_url(self, slug: str, old: Edition, new: Edition) -> str:
+        assert old.version is not None and new.version is not None
+        return self.url(compare_src(slug, old.version.revision.sha, new.version.revision.sha))
+
+    def _timeline(self, published: Published) -> dict[str, Any]:
+        """Stage changes and revisions, oldest first, and the lifecycle steps reached."""
+        events: list[dict[str, Any]] = []
+        reached: dict[str, str] = {}
+        previous_stage: str | None = None
+        for edition in published.versions:
+            version = edition.version
+            assert version is not None
+            date = self.day(version.revision.date)
+            if version.stage and version.stage != previous_stage:
+                window = version.window
+                events.append(
+                    {
+                        "type": "stage",
+                        "stage": version.stage,
+                        "label": STAGE_LABELS[version.stage],
+                        "date": date,
+                        "opens": window.opens.isoformat() if window else None,
+                        "closes": window.closes.isoformat() if window else None,
+                    }
+                )
+                reached.setdefault(version.stage, date)
+                previous_stage = version.stage
+            events.append(
+                {
+                    "type": "revision",
+                    **self._revision(published.draft.slug, edition, published.versions),
+                }
+            )
+        current = published.draft.meta.stage
+        steps = [
+            {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
+            for s in (*_LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
+        ]
+        return {"events": events, "steps": steps}
+
+
+def summarize_changes(old: Edition, new: Edition) -> list[dict[str, str]]:
+    """Which articles a revision inserted, deleted, amended or renumbered, in text order."""
+    old_units = {old.wids[u.eid]: u for u in iter_units(old.rendering.outline)}
+    new_units = list(iter_units(new.rendering.outline))
+    new_wids = {new.wids[u.eid] for u in new_units}
+    changes: list[dict[str, str]] = []
+    deleted = [u for wid, u in old_units.items() if wid not in new_wids]
+    for unit in new_units:
+        before = old_units.get(new.wids[unit.eid])
+        if before is None:
+            changes.append(_change("inserted", unit, None))
+        elif _unit_text(before) != _unit_text(unit):
+            changes.append(_change("amended", unit, before))
+        elif before.eid != unit.eid:
+            changes.append(_change("renumbered", unit, before))
+    changes.extend(_change("deleted", None, unit) for unit in deleted)
+    return changes
+
+
+def render_redline(blocks: Sequence[RedlineBlock]) -> str:
+    """HTML of a redline: one element per block, deleted-only blocks marked as such."""
+    out = []
+    for block in blocks:
+        prefix = "old-" if block.side == "old" else ""
+        anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
+        classes = f"lt-rl lt-rl-{block.side}" + (" lt-rl-changed" if block.changed else "")
+        out.append(f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>')
+    return "\n".join(out)
+
+
+def _change(kind: str, new: Element | None, old: Element | None) -> dict[str, str]:
+    shown = new or old
+    assert shown is not None
+    anchor = f"#{shown.eid}" if new else f"#old-{shown.eid}"
+    was = old.label if old and new and old.eid != new.eid else ""
+    label, heading = shown.label, shown.heading
+    return {"kind": kind, "label": label, "heading": heading, "was": was, "anchor": anchor}
+
+
+def _unit_text(unit: Element) -> str:
+    """A unit's text without its own number, so renumbering alone is not an amendment."""
+    return f"{unit.heading}\n{unit.body}"
+
+
+def _word_counts(blocks: Sequence[RedlineBlock]) -> dict[str, int]:
+    counts = {"+": 0, "-": 0}
+    for block in blocks:
+        for op in block.ops:
+            if op.kind in counts:
+                counts[op.kind] += len(re.findall(r"\w+", op.text))
+    return {"inserted": counts["+"], "deleted": counts["-"]}
+
+
+def _index_order(entry: dict[str, Any]) -> tuple[int, str, str]:
+    # Within a stage: soonest closing first for discussions, most recently updated first
+    # otherwise (inverted so that one ascending sort does both).
+    stage = entry["stage"]
+    if stage == "discussion":
+        return (_STAGE_ORDER[stage], entry["closes"] or "", entry["slug"])
+    updated = entry["updated"] or ""
+    inverted = "".join(chr(0x10FFFF - ord(ch)) for ch in updated)
+    return (_STAGE_ORDER[stage], inverted, entry["slug"])

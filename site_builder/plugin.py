@@ -1,0 +1,154 @@
+"""The `lawtrail` MkDocs plugin: lifecycle hooks only; the work is in the core modules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import nest_paths
+from mkdocs.utils.templates import TemplateContext
+
+from site_builder.config import LawtrailConfig
+from site_builder.drafts import Draft, DraftError, load_drafts
+from site_builder.history import HistoryError, read_history
+from site_builder.pages import PageSpec, SiteContext, draft_src
+from site_builder.render import Published, Renderer, publish
+
+log = logging.getLogger("mkdocs.plugins.lawtrail")
+
+PACKAGE = Path(__file__).parent
+ASSETS = ("assets/lawtrail/lawtrail.css", "assets/lawtrail/lawtrail.js")
+
+
+class LawtrailPlugin(BasePlugin[LawtrailConfig]):
+    """Publishes drafts from git: current texts, revisions, redlines and timelines."""
+
+    def __init__(self) -> None:
+        self.drafts: list[Draft] = []
+        self.published: list[Published] = []
+        self.specs: dict[str, PageSpec] = {}
+        self.site: SiteContext | None = None
+        self.stats: dict[str, float] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        drafts_dir = (base / self.config.drafts_dir).resolve()
+        started = time.perf_counter()
+        try:
+            history = read_history(drafts_dir)
+        except HistoryError as err:
+            raise PluginError(str(err)) from err
+        self.stats["history_seconds"] = time.perf_counter() - started
+        for warning in history.warnings:
+            log.warning(warning)
+        try:
+            self.drafts, warnings = load_drafts(drafts_dir, history, self.config.drafts_dir)
+        except DraftError as err:
+            raise PluginError(
+                f"{len(err.messages)} problem(s) in drafts:\n  " + "\n  ".join(err.messages)
+            ) from err
+        for warning in warnings:
+            log.warning(warning)
+        if history.head_date is not None:
+            # Dates come from commits: MkDocs stamps the sitemap with the build time
+            # unless SOURCE_DATE_EPOCH says otherwise.
+            os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(history.head_date.timestamp())))
+        config.theme.dirs.append(str(PACKAGE / "templates"))
+        config.extra_css.append(ASSETS[0])
+        config.extra_javascript.append(ASSETS[1])
+        self.site = SiteContext(self.config.timezone, config.use_directory_urls)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        renderer = Renderer(config.markdown_extensions, config.mdx_configs)
+        self.published = [publish(draft, renderer) for draft in self.drafts]
+        for published in self.published:
+            for warning in published.warnings:
+                log.warning(warning)
+        self.specs = {}
+        for spec in self.site.specs(self.published, self.config.home):
+            if files.get_file_from_path(spec.src_uri) is not None:
+                hint = (
+                    " or set the plugin option 'home: false'" if spec.src_uri == "index.md" else ""
+                )
+                raise PluginError(
+                    f"{config.docs_dir}/{spec.src_uri} collides with a page Lawtrail "
+                    f"generates; rename or remove it{hint}."
+                )
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(
+                File.generated(config, spec.src_uri, content=spec.source(), inclusion=inclusion)
+            )
+            self.specs[spec.src_uri] = spec
+        for asset in ASSETS:
+            name = Path(asset).name
+            files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / "assets" / name)))
+        config.nav = self._nav(files, config)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.updated is not None:
+            page.update_date = spec.updated.date().isoformat()
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return html
+        if spec.toc_tokens is not None:
+            page.toc = get_toc(spec.toc_tokens)  # type: ignore[arg-type]
+        return spec.content
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            assert self.site is not None
+            context["lawtrail"] = {  # type: ignore[typeddict-unknown-key]
+                **spec.data,
+                "filters": self.site.filters(self.published),
+                "timezone": self.site.timezone,
+            }
+        return context
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            # The search plugin escapes every non-ASCII character: Cyrillic text takes
+            # ~2.7x the bytes. JSON is UTF-8 by definition, so write it as such.
+            data = json.loads(index.read_text(encoding="utf-8"))
+            index.write_text(
+                json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+            )
+
+    def _nav(self, files: Files, config: MkDocsConfig) -> list[Any]:
+        """The site's nav plus a section listing the drafts (never their revisions)."""
+        assert self.site is not None
+        nav = config.nav
+        if nav is None:
+            drafts = {draft_src(p.draft.slug) for p in self.published}
+            pages = sorted(files.documentation_pages(), key=file_sort_key)
+            nav = nest_paths(
+                f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
+            )
+        entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
+        if entries:
+            nav = [*nav, {self.config.nav_title: [{s.title: s.src_uri} for s in entries]}]
+        return list(nav)

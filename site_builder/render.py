@@ -1,0 +1,93 @@
+"""Rendering every version of every draft once, and what follows from it.
+
+Each distinct text is converted from Markdown once: the same rendering gives a revision
+page its HTML, gives lineage the outline it matches wIds on, and gives the redline its
+blocks. Converting again for each use would double the build's largest cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Markdown
+
+from site_builder.drafts import Draft, Version
+from site_builder.lineage import apply_wids, trace_wids
+from site_builder.structure import Outline, StructureExtension, outline_of
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One text rendered: HTML with eIds (wIds still to apply), outline, toc tokens."""
+
+    html: str
+    outline: Outline
+    toc_tokens: list[dict[str, Any]]
+
+
+class Renderer:
+    """Markdown conversion with the site's extensions plus Lawtrail's structure."""
+
+    def __init__(self, extensions: Sequence[Any], configs: dict[str, Any]) -> None:
+        self._md = Markdown(
+            extensions=[*extensions, StructureExtension()], extension_configs=configs
+        )
+        self._cache: dict[str, Rendering] = {}
+
+    def render(self, body: str) -> Rendering:
+        """Render a draft body; identical texts are rendered once."""
+        cached = self._cache.get(body)
+        if cached is None:
+            html = self._md.reset().convert(body)
+            tokens = list(getattr(self._md, "toc_tokens", []))
+            cached = Rendering(html, outline_of(self._md), tokens)
+            self._cache[body] = cached
+        return cached
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A version of a draft as published: its rendering and its wId table."""
+
+    version: Version | None  # None for uncommitted work-tree text
+    rendering: Rendering
+    wids: dict[str, str]
+
+    @property
+    def html(self) -> str:
+        """The rendered text with each element's wId in `data-wid`."""
+        return apply_wids(self.rendering.html, self.wids)
+
+
+@dataclass
+class Published:
+    """A draft ready for pages: every committed version and the current text."""
+
+    draft: Draft
+    versions: list[Edition] = field(default_factory=list)
+    current: Edition | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def publish(draft: Draft, renderer: Renderer) -> Published:
+    """Render a draft's versions and current text and trace wIds through them."""
+    renderings = [renderer.render(version.body) for version in draft.versions]
+    current_uncommitted = draft.dirty or not draft.versions
+    if current_uncommitted:
+        renderings.append(renderer.render(draft.body))
+    tables = trace_wids([rendering.outline for rendering in renderings])
+    stages = [
+        Edition(version, rendering, table)
+        for version, rendering, table in zip(draft.versions, renderings, tables, strict=False)
+    ]
+    current = Edition(None, renderings[-1], tables[-1]) if current_uncommitted else stages[-1]
+    published = Published(draft, stages, current)
+    if not current.rendering.outline.elements:
+        published.warnings.append(
+            f"{draft.source}: no structural elements recognised (no 'Article N' headings, "
+            "'1.' paragraphs or '1)' points); the text is published, but readers cannot "
+            "link to or comment on its parts."
+        )
+    return published

@@ -1,0 +1,388 @@
+"""Structural elements of a draft: recognised from its text, given Akoma Ntoso eIds.
+
+This module is the one source of truth for element ids. The builder renders drafts with
+it, and the intake validates comment targets with it, so an id the reader clicks is the
+id the intake accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown import Extension, Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from site_builder.diff import TextBlock
+
+# Unit words and the Akoma Ntoso abbreviation each maps to. Kazakh puts the number first
+# ("5-бап"), the other languages after the word ("Article 5", "Статья 5").
+UNIT_ABBR = {
+    "chapter": "chp",
+    "глава": "chp",
+    "тарау": "chp",
+    "part": "part",
+    "часть": "part",
+    "бөлік": "part",
+    "section": "sec",
+    "раздел": "sec",
+    "бөлім": "sec",
+    "§": "sec",
+    "article": "art",
+    "статья": "art",
+    "бап": "art",
+}
+# Units that hold paragraphs directly; the others (chapters, parts) only group them.
+ARTICLE_LEVEL = frozenset({"art", "sec"})
+UNIT_NAMES = {"chp": "Chapter", "part": "Part", "sec": "Section", "art": "Article"}
+
+_NUM = r"[0-9IVXLCDMivxlcdm]+(?:[.\-][0-9]+)*(?:[a-zа-я]|\s?bis|\s?ter)?"
+_WORDS = "|".join(w for w in UNIT_ABBR if w != "§")
+_HEADING_WORD_FIRST = re.compile(rf"^(?P<word>{_WORDS})\s+(?P<num>{_NUM})\.?(?=[\s.:—–-]|$)", re.I)
+_HEADING_SECTION_SIGN = re.compile(r"^§\s*(?P<num>[0-9]+[a-z]?)\.?(?=[\s.:—–-]|$)", re.I)
+_HEADING_NUMBER_FIRST = re.compile(
+    r"^(?P<num>[0-9]+(?:[.\-][0-9]+)*)\s*[-–]?\s*(?P<word>тарау|бөлім|бөлік|бап)(?=[\s.:—–-]|$)",
+    re.I,
+)
+
+_LETTER = "a-zа-яёәғқңөұүһі"
+# Numbered lines: (kind, style, pattern). Paragraphs "1." and "(1)"; points "1)", "a)", "(a)".
+_MARKERS = (
+    ("para", "dot", re.compile(r"^(?P<num>\d+(?:\.\d+)*)\.[ \t]+")),
+    ("para", "paren", re.compile(r"^\((?P<num>\d+)\)[ \t]+")),
+    ("point", "num", re.compile(r"^(?P<num>\d+)\)[ \t]+")),
+    ("point", "alpha", re.compile(rf"^(?P<num>[{_LETTER}])\)[ \t]+", re.I)),
+    ("point", "paren-alpha", re.compile(rf"^\((?P<num>[{_LETTER}]|[ivxlc]+)\)[ \t]+", re.I)),
+)
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "ә": "ae", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "oe", "ұ": "u", "ү": "ue",
+        "һ": "h", "і": "i",
+    }
+)  # fmt: skip
+_STASH = re.compile("\x02wzxhzdk:\\d+\x03")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One structural element of a rendered draft."""
+
+    eid: str
+    kind: str  # chp, part, sec, art, para or point
+    num: str  # the number as written, e.g. "5", "2)", "а)"
+    parent: str | None  # eId of the enclosing element
+    label: str  # human name: "Article 5", "paragraph 2", "point a)"
+    heading: str  # for units, the heading text without its number; else ""
+    text: str  # plain text of the element and everything inside it
+
+    @property
+    def body(self) -> str:
+        """The text without the element's own number, for matching across renumbering."""
+        text = self.text
+        if self.kind in UNIT_NAMES:
+            return text.split("\n", 1)[1] if "\n" in text else ""
+        return text[len(self.num) :].strip() if text.startswith(self.num) else text
+
+
+@dataclass
+class Outline:
+    """What rendering found: elements in document order and the text blocks."""
+
+    elements: list[Element] = field(default_factory=list)
+    blocks: list[TextBlock] = field(default_factory=list)
+
+    def find(self, eid: str) -> Element | None:
+        """The element with this eId, or None."""
+        for element in self.elements:
+            if element.eid == eid:
+                return element
+        return None
+
+
+def clean_number(num: str) -> str:
+    """An eId-safe number: "(i)" -> "i", "1.2." -> "1-2", "3a bis" -> "3abis", "б" -> "b"."""
+    num = num.strip().strip("().").lower().replace(".", "-").replace(" ", "")
+    return num.translate(_TRANSLIT) or "0"
+
+
+def match_heading(text: str) -> tuple[str, str] | None:
+    """The (abbreviation, number) of a heading that opens a unit, else None."""
+    text = text.strip()
+    for pattern in (_HEADING_WORD_FIRST, _HEADING_NUMBER_FIRST, _HEADING_SECTION_SIGN):
+        found = pattern.match(text)
+        if found:
+            word = found.groupdict().get("word") or "§"
+            return UNIT_ABBR[word.lower()], found.group("num")
+    return None
+
+
+def match_marker(line: str) -> tuple[str, str, str, int] | None:
+    """The (kind, style, number, marker length) of a numbered line, else None."""
+    for kind, style, pattern in _MARKERS:
+        found = pattern.match(line)
+        if found:
+            return kind, style, found.group("num"), found.end()
+    return None
+
+
+class NumberedBlockProcessor(BlockProcessor):
+    """Turns numbered paragraphs and points into elements before Markdown sees lists.
+
+    Python-Markdown would make "1." lines an ordered list and drop the numbers the
+    drafter wrote; legal text must keep them, renumbered or not.
+    """
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return any(match_marker(line) for line in block.split("\n"))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks.pop(0).split("\n")
+        lead: list[str] = []
+        while lines and not match_marker(lines[0]):
+            lead.append(lines.pop(0))
+        if lead:
+            etree.SubElement(parent, "p").text = "\n".join(lead)
+        items: list[tuple[tuple[str, str, str, int], list[str]]] = []
+        for line in lines:
+            marker = match_marker(line)
+            if marker:
+                items.append((marker, [line]))
+            else:
+                items[-1][1].append(line)
+        for (kind, style, _num, length), item_lines in items:
+            self._add_item(parent, kind, style, item_lines[0][:length].strip(), item_lines)
+
+    def _add_item(
+        self, parent: etree.Element, kind: str, style: str, label: str, lines: list[str]
+    ) -> None:
+        container = parent
+        if kind == "point":
+            last = _last_element(parent)
+            if last is not None and last.get("data-lt-kind") == "para":
+                container = last
+            container = _point_container(container, style)
+        div = etree.SubElement(container, "div")
+        div.set("class", f"lt-el lt-{kind}")
+        div.set("data-lt-kind", kind)
+        div.set("data-lt-style", style)
+        div.set("data-lt-num", label)
+        p = etree.SubElement(div, "p")
+        number = etree.SubElement(p, "span")
+        number.set("class", "lt-num")
+        number.text = label
+        number.tail = " " + "\n".join([lines[0][len(label) :].strip(), *lines[1:]]).strip()
+
+
+class StructureTreeprocessor(Treeprocessor):
+    """Assigns eIds to units, paragraphs and points, and records the outline."""
+
+    def run(self, root: etree.Element) -> None:
+        outline = Outline()
+        walker = _Walker(outline)
+        walker.walk(root)
+        walker.close_all()
+        self.md.lawtrail_outline = outline  # type: ignore[attr-defined]
+
+
+class StructureExtension(Extension):
+    """Python-Markdown extension: structural elements of legal text get eIds."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.parser.blockprocessors.register(
+            NumberedBlockProcessor(md.parser), "lawtrail_numbered", 45
+        )
+        # After inline processing (20), so element text is final; before toc (5), which
+        # keeps ids already set on headings.
+        md.treeprocessors.register(StructureTreeprocessor(md), "lawtrail_structure", 6)
+        md.registerExtension(self)
+
+    def reset(self) -> None:
+        pass
+
+
+def outline_of(md: Markdown) -> Outline:
+    """The outline recorded by the last conversion of `md`."""
+    outline: Outline = getattr(md, "lawtrail_outline", Outline())
+    return outline
+
+
+class _Walker:
+    """One pass over the rendered tree, in document order."""
+
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.used: set[str] = set()
+        # Open units: (eid, kind, heading level, first block, slot, Element fields).
+        self.units: list[tuple[str, str, int, int, int, dict[str, str]]] = []
+        # Elements close after their children; slots keep them in document order.
+        self.slots: list[Element | None] = []
+
+    def walk(self, parent: etree.Element) -> None:
+        for child in list(parent):
+            tag = child.tag
+            if isinstance(tag, str) and re.fullmatch(r"h[1-6]", tag):
+                self._heading(child, int(tag[1]))
+            elif child.get("data-lt-kind"):
+                self._numbered(child, self._container())
+            elif tag in ("ul", "ol"):
+                for item in child.iter("li"):
+                    self._block("p", _own_text(item), None)
+            elif tag == "table":
+                for row in child.iter("tr"):
+                    cells = (_text(cell) for cell in row)
+                    self._block("p", " | ".join(cells), None)
+            elif tag in ("div", "blockquote", "details", "section"):
+                self.walk(child)
+            else:
+                self._block("p", _text(child), None)
+
+    def close_all(self) -> None:
+        while self.units:
+            self._close_unit()
+        self.outline.elements = [element for element in self.slots if element is not None]
+
+    def _heading(self, heading: etree.Element, level: int) -> None:
+        text = _text(heading)
+        found = match_heading(text)
+        # A heading closes every open unit at its level or deeper; a unit heading also
+        # closes open units of the same kind (an article ends at the next article).
+        while self.units and (
+            self.units[-1][2] >= level or (found and self.units[-1][1] == found[0])
+        ):
+            self._close_unit()
+        if found is None:
+            self._block(f"h{level}", text, None)
+            return
+        abbr, num = found
+        eid = self._unique(f"{abbr}_{clean_number(num)}")
+        heading.set("id", eid)
+        heading.set("class", f"lt-el lt-{abbr}")
+        heading.set("data-lt-wid", eid)
+        _add_link(heading, eid, f"{UNIT_NAMES[abbr]} {num}")
+        fields = {"num": num, "label": f"{UNIT_NAMES[abbr]} {num}", "heading": _heading_title(text)}
+        self.units.append((eid, abbr, level, len(self.outline.blocks), self._reserve(), fields))
+        self._block(f"h{level}", text, eid)
+
+    def _numbered(self, div: etree.Element, parent: str | None) -> None:
+        kind = div.get("data-lt-kind", "para")
+        label = div.get("data-lt-num", "")
+        prefix = f"{parent}__" if parent else ""
+        eid = self._unique(f"{prefix}{kind}_{clean_number(label.rstrip('.)'))}")
+        div.set("id", eid)
+        div.set("data-lt-wid", eid)
+        for attr in ("data-lt-kind", "data-lt-style", "data-lt-num"):
+            del div.attrib[attr]
+        start, slot = len(self.outline.blocks), self._reserve()
+        first = True
+        name = f"{'paragraph' if kind == 'para' else 'point'} {label.strip('().')}"
+        for child in list(div):
+            if child.get("data-lt-kind"):
+                self._numbered(child, eid)
+            else:
+                if first:
+                    _add_link(child, eid, name, before=True)
+                self._block(
+                    child.tag if child.tag == "p" else "p", _text(child), eid if first else None
+                )
+                first = False
+        text = "\n".join(block.text for block in self.outline.blocks[start:])
+        self.slots[slot] = Element(eid, kind, label, parent, name, "", text)
+
+    def _block(self, tag: str, text: str, anchor: str | None) -> None:
+        if not text.strip():
+            return
+        unit = self.units[-1][0] if self.units else None
+        self.outline.blocks.append(TextBlock(tag=tag, text=text, anchor=anchor, unit=unit))
+
+    def _close_unit(self) -> None:
+        eid, abbr, _level, start, slot, fields = self.units.pop()
+        parent = self.units[-1][0] if self.units else None
+        text = "\n".join(block.text for block in self.outline.blocks[start:])
+        self.slots[slot] = Element(
+            eid, abbr, fields["num"], parent, fields["label"], fields["heading"], text
+        )
+
+    def _reserve(self) -> int:
+        self.slots.append(None)
+        return len(self.slots) - 1
+
+    def _container(self) -> str | None:
+        """The eId paragraphs belong to: the innermost open unit."""
+        return self.units[-1][0] if self.units else None
+
+    def _unique(self, eid: str) -> str:
+        candidate, n = eid, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{eid}_{n}"
+        self.used.add(candidate)
+        return candidate
+
+
+def _heading_title(text: str) -> str:
+    """'Article 5. Fees' -> 'Fees'; '5-бап. Төлем' -> 'Төлем'."""
+    for pattern in (_HEADING_WORD_FIRST, _HEADING_NUMBER_FIRST, _HEADING_SECTION_SIGN):
+        found = pattern.match(text.strip())
+        if found:
+            return re.sub(r"^[\s.:—–-]+", "", text.strip()[found.end() :]).strip()
+    return text.strip()
+
+
+def _add_link(element: etree.Element, eid: str, name: str, before: bool = False) -> None:
+    """A visible, focusable "link to this" control; its name is an attribute, not text."""
+    link = etree.Element("a")
+    link.set("class", "lt-link")
+    link.set("href", f"#{eid}")
+    link.set("aria-label", f"Link to {name}")
+    link.set("title", f"Link to {name}")
+    if before:
+        link.tail = element.text
+        element.text = None
+        element.insert(0, link)
+    else:
+        element.append(link)
+
+
+def _last_element(parent: etree.Element) -> etree.Element | None:
+    return parent[-1] if len(parent) else None
+
+
+def _point_container(container: etree.Element, style: str) -> etree.Element:
+    """Points of a new numbering style nest inside the last point of another style."""
+    last = _last_element(container)
+    if last is None or last.get("data-lt-kind") != "point" or last.get("data-lt-style") == style:
+        return container
+    return _point_container(last, style)
+
+
+def _text(element: etree.Element) -> str:
+    return _clean("".join(element.itertext()))
+
+
+def _own_text(item: etree.Element) -> str:
+    """Text of a list item without its nested lists (they are items of their own)."""
+    parts: list[str] = [item.text or ""]
+    for child in item:
+        if child.tag not in ("ul", "ol"):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return _clean("".join(parts))
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", _STASH.sub("", text)).strip()
+
+
+def iter_units(outline: Outline) -> Iterator[Element]:
+    """Article-level units (articles, sections), or every unit when a draft has none."""
+    units = [el for el in outline.elements if el.kind in ARTICLE_LEVEL]
+    yield from units or (el for el in outline.elements if el.kind in UNIT_NAMES)

@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --clean --site-dir site
 
 run: site
 	@echo "Serving site/ on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config.base import ValidationError
 
 from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 from site_builder.history import History, Revision
@@ -83,7 +84,8 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         meta = yaml.safe_load(raw)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f", line {mark.line + 2}" if mark is not None else ""
+        # `raw` starts right after the opening "---", on line 1 of the file.
+        where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise DraftError(
             [f"{source}{where}: the front matter is not valid YAML ({problem}); "
@@ -108,10 +110,14 @@ def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str
         DraftError: naming each bad field, its value and what is accepted.
     """
     meta = DraftMeta()
-    meta.load_dict({str(k): v for k, v in raw.items()})
-    failed, _ = meta.validate()
-    errors = [f"{source}: front matter field '{key}' {err}" for key, err in failed]
-    if not failed and meta.stage in STAGES_WITH_WINDOW and meta.discussion is None:
+    errors = []
+    # Config.validate() stops at the first bad option; a drafter should see them all.
+    for key, option in DraftMeta._schema:
+        try:
+            meta[key] = option.validate(raw.get(key))
+        except ValidationError as err:
+            errors.append(f"{source}: front matter field '{key}' {err}")
+    if not errors and meta.stage in STAGES_WITH_WINDOW and meta.discussion is None:
         errors.append(
             f"{source}: front matter field 'discussion' is missing; a draft in stage "
             f"'{meta.stage}' needs its window: "

@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from site_builder.config import STAGES
-from site_builder.diff import RedlineBlock, redline_blocks, render_ops
+from site_builder.redline import count_words, redline, render_redline, summarize_changes
 from site_builder.render import Edition, Published
-from site_builder.structure import Element, iter_units
 
 STAGE_LABELS = {
     "initiated": "Initiated",
@@ -230,7 +229,7 @@ class SiteContext:
             )
         for old, new in compares:
             assert old.version is not None and new.version is not None
-            blocks = redline_blocks(old.rendering.outline.blocks, new.rendering.outline.blocks)
+            blocks = redline(old, new)
             changes = summarize_changes(old, new)
             pages.append(
                 PageSpec(
@@ -244,7 +243,7 @@ class SiteContext:
                         "old": self._revision(draft.slug, old, editions),
                         "new": self._revision(draft.slug, new, editions),
                         "changes": changes,
-                        "words": _word_counts(blocks),
+                        "words": count_words(blocks),
                     },
                     updated=new.version.revision.date,
                 )
@@ -310,59 +309,6 @@ class SiteContext:
             for s in (*_LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
         ]
         return {"events": events, "steps": steps}
-
-
-def summarize_changes(old: Edition, new: Edition) -> list[dict[str, str]]:
-    """Which articles a revision inserted, deleted, amended or renumbered, in text order."""
-    old_units = {old.wids[u.eid]: u for u in iter_units(old.rendering.outline)}
-    new_units = list(iter_units(new.rendering.outline))
-    new_wids = {new.wids[u.eid] for u in new_units}
-    changes: list[dict[str, str]] = []
-    deleted = [u for wid, u in old_units.items() if wid not in new_wids]
-    for unit in new_units:
-        before = old_units.get(new.wids[unit.eid])
-        if before is None:
-            changes.append(_change("inserted", unit, None))
-        elif _unit_text(before) != _unit_text(unit):
-            changes.append(_change("amended", unit, before))
-        elif before.eid != unit.eid:
-            changes.append(_change("renumbered", unit, before))
-    changes.extend(_change("deleted", None, unit) for unit in deleted)
-    return changes
-
-
-def render_redline(blocks: Sequence[RedlineBlock]) -> str:
-    """HTML of a redline: one element per block, deleted-only blocks marked as such."""
-    out = []
-    for block in blocks:
-        prefix = "old-" if block.side == "old" else ""
-        anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
-        classes = f"lt-rl lt-rl-{block.side}" + (" lt-rl-changed" if block.changed else "")
-        out.append(f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>')
-    return "\n".join(out)
-
-
-def _change(kind: str, new: Element | None, old: Element | None) -> dict[str, str]:
-    shown = new or old
-    assert shown is not None
-    anchor = f"#{shown.eid}" if new else f"#old-{shown.eid}"
-    was = old.label if old and new and old.eid != new.eid else ""
-    label, heading = shown.label, shown.heading
-    return {"kind": kind, "label": label, "heading": heading, "was": was, "anchor": anchor}
-
-
-def _unit_text(unit: Element) -> str:
-    """A unit's text without its own number, so renumbering alone is not an amendment."""
-    return f"{unit.heading}\n{unit.body}"
-
-
-def _word_counts(blocks: Sequence[RedlineBlock]) -> dict[str, int]:
-    counts = {"+": 0, "-": 0}
-    for block in blocks:
-        for op in block.ops:
-            if op.kind in counts:
-                counts[op.kind] += len(re.findall(r"\w+", op.text))
-    return {"inserted": counts["+"], "deleted": counts["-"]}
 
 
 def _index_order(entry: dict[str, Any]) -> tuple[int, str, str]:

@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run site test lint bench clean
+.PHONY: run site test lint system-packages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,23 +15,35 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+## site: build the site from drafts/ into site/
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --clean --site-dir site
+	$(BIN)/mkdocs build --clean --site-dir site
 
+## run: build the site and serve it on http://127.0.0.1:8000/
 run: site
 	@echo "Serving site/ on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
 
+## lint: ruff (check and format) and mypy
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder intake tests benchmarks
 	$(BIN)/ruff format --check site_builder intake tests benchmarks
 	$(BIN)/mypy
 
-test: lint
-	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest -q
+## system-packages: Debian's chromium for the browser tests (as root; otherwise they skip)
+system-packages:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; fi
 
+## test: lint and the whole suite
+test: lint system-packages
+	$(BIN)/pytest -q -rs
+
+## bench: build benchmarks against a plain mkdocs-material baseline
 bench: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/build.py
 
 clean:
 	rm -rf site $(VENV)

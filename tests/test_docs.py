@@ -1,0 +1,62 @@
+"""Docs stay true: options, fields, stages and make targets are all documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from site_builder.config import STAGES, DraftMeta, LawtrailConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def read(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("option", [name for name, _ in LawtrailConfig._schema])
+def test_every_plugin_option_is_documented(option: str) -> None:
+    """Each option of the lawtrail plugin has a row in docs/plugin.md."""
+    assert f"| `{option}` |" in read("docs/plugin.md")
+
+
+@pytest.mark.parametrize("field", [name for name, _ in DraftMeta._schema])
+def test_every_front_matter_field_is_documented(field: str) -> None:
+    """Each front-matter field of a draft has a row in docs/drafts.md."""
+    assert f"| `{field}` |" in read("docs/drafts.md")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_is_documented(stage: str) -> None:
+    """Each stage appears in the draft format docs."""
+    assert f"`{stage}`" in read("docs/drafts.md")
+
+
+def test_every_make_target_is_in_the_readme() -> None:
+    """Each target in the Makefile is shown in the README."""
+    targets = re.findall(r"^([a-z][a-z-]*):", read("Makefile"), re.M)
+    readme = read("README.md")
+    missing = [t for t in targets if t != "system-packages" and f"make {t}" not in readme]
+    assert missing == []
+
+
+def test_readme_first_screen_shows_the_two_commands() -> None:
+    """The first screen of the README shows how to run and how to test."""
+    first_screen = "\n".join(read("README.md").splitlines()[:20])
+    assert "make run" in first_screen and "make test" in first_screen
+
+
+def test_every_generated_page_kind_is_documented() -> None:
+    """The URL scheme in pages.py matches the table in docs/plugin.md."""
+    from site_builder import pages
+
+    doc = read("docs/plugin.md")
+    for src in (
+        pages.draft_src("<slug>"),
+        pages.revision_src("<slug>", "<sha10>"),
+        pages.compare_src("<slug>", "<sha10>", "<sha10>"),
+        pages.stage_src("<stage>"),
+    ):
+        assert f"`/{src.removesuffix('index.md')}`" in doc, src

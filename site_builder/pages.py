@@ -177,6 +177,7 @@ class SiteContext:
             "closes": window.closes.isoformat() if window else None,
             "summary": meta.summary,
             "kind": meta.kind,
+            "language": meta.language,
             "url": self.url(draft_src(published.draft.slug)),
             "updated": self.day(latest.revision.date) if latest else None,
             "revisions": len(published.versions),

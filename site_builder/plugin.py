@@ -39,6 +39,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.published: list[Published] = []
         self.specs: dict[str, PageSpec] = {}
         self.site: SiteContext | None = None
+        self.filters: dict[str, Any] = {}
         self.stats: dict[str, float] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -78,6 +79,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             for warning in published.warnings:
                 log.warning(warning)
         self.specs = {}
+        self.filters = self.site.filters(self.published)
         for spec in self.site.specs(self.published, self.config.home):
             if files.get_file_from_path(spec.src_uri) is not None:
                 hint = (
@@ -122,7 +124,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             assert self.site is not None
             context["lawtrail"] = {  # type: ignore[typeddict-unknown-key]
                 **spec.data,
-                "filters": self.site.filters(self.published),
+                "filters": self.filters,
                 "timezone": self.site.timezone,
             }
         return context

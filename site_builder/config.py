@@ -161,6 +161,8 @@ class LawtrailConfig(base.Config):
     """Title of the navigation section that lists the drafts."""
     timezone = _TimeZone(str, default="UTC")
     """IANA time zone for dates on pages and for the day a discussion closes."""
+    intake_url = c.Optional(c.Type(str))
+    """Base URL of the comment intake API (e.g. /api/v1); unset, pages take no comments."""
 
 
 def describe_errors(failed: list[tuple[str, Any]]) -> list[str]:

@@ -100,7 +100,10 @@ class PageSpec:
 class SiteContext:
     """Turns published drafts into page specs; knows dates' time zone and URL style."""
 
-    def __init__(self, timezone: str, use_directory_urls: bool) -> None:
+    def __init__(
+        self, timezone: str, use_directory_urls: bool, intake_url: str | None = None
+    ) -> None:
+        self.intake_url = intake_url.rstrip("/") if intake_url else None
         self.tz = ZoneInfo(timezone)
         self.timezone = timezone
         self.directory_urls = use_directory_urls
@@ -207,6 +210,7 @@ class SiteContext:
                     **common,
                     "glossary": dict(sorted((draft.meta.glossary or {}).items())),
                     "dirty": draft.dirty,
+                    "commenting": self._commenting(published),
                     "first_to_latest": self._compare_url(draft.slug, editions[0], editions[-1])
                     if len(editions) > 2
                     else None,
@@ -250,6 +254,28 @@ class SiteContext:
                 )
             )
         return pages
+
+    def _commenting(self, published: Published) -> dict[str, str] | None:
+        """What the comment widget needs, on drafts in discussion with a committed text.
+
+        Whether the window is open today is for the browser (and the intake) to decide."""
+        draft = published.draft
+        window = draft.meta.discussion
+        if (
+            self.intake_url is None
+            or draft.meta.stage != "discussion"
+            or window is None
+            or draft.dirty
+            or draft.latest is None
+        ):
+            return None
+        return {
+            "intake": self.intake_url,
+            "draft": draft.slug,
+            "revision": draft.latest.revision.sha,
+            "opens": window.opens.isoformat(),
+            "closes": window.closes.isoformat(),
+        }
 
     def _revision(self, slug: str, edition: Edition, editions: list[Edition]) -> dict[str, Any]:
         version = edition.version

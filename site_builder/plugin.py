@@ -28,7 +28,12 @@ from site_builder.render import Published, Renderer, publish
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 
 PACKAGE = Path(__file__).parent
-ASSETS = ("assets/lawtrail/lawtrail.css", "assets/lawtrail/lawtrail.js")
+ASSETS = (
+    "assets/lawtrail/lawtrail.css",
+    "assets/lawtrail/lawtrail.js",
+    "assets/lawtrail/comment.css",
+    "assets/lawtrail/comment.js",
+)
 
 
 class LawtrailPlugin(BasePlugin[LawtrailConfig]):
@@ -66,9 +71,12 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             # unless SOURCE_DATE_EPOCH says otherwise.
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(history.head_date.timestamp())))
         config.theme.dirs.append(str(PACKAGE / "templates"))
-        config.extra_css.append(ASSETS[0])
-        config.extra_javascript.append(ASSETS[1])
-        self.site = SiteContext(self.config.timezone, config.use_directory_urls)
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            target.append(asset)
+        self.site = SiteContext(
+            self.config.timezone, config.use_directory_urls, self.config.intake_url
+        )
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -1,0 +1,71 @@
+"""All drafts with their editions, loaded without MkDocs running: what the intake checks
+comments against, with the same history, structure and lineage code as the site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from site_builder.drafts import load_drafts
+from site_builder.history import read_history
+from site_builder.render import Edition, Published, Renderer, publish
+
+
+@dataclass
+class Corpus:
+    """Published drafts by slug, and the time zone their windows are counted in."""
+
+    drafts: dict[str, Published] = field(default_factory=dict)
+    timezone: str = "UTC"
+    warnings: list[str] = field(default_factory=list)
+    drafts_dir: Path = Path("drafts")
+
+    def edition(self, slug: str, revision: str) -> Edition | None:
+        """The committed edition of a draft whose sha is or starts with `revision`."""
+        published = self.drafts.get(slug)
+        if published is None or len(revision) < 7:
+            return None
+        matches = [
+            e
+            for e in published.versions
+            if e.version and e.version.revision.sha.startswith(revision)
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def window_open(self, slug: str, now: dt.datetime) -> bool:
+        """Whether the draft takes comments at `now`: in stage discussion, inside its
+        window, `closes` included to the end of that day in the corpus's time zone."""
+        draft = self.drafts[slug].draft
+        window = draft.meta.discussion
+        if draft.meta.stage != "discussion" or window is None:
+            return False
+        today = now.astimezone(ZoneInfo(self.timezone)).date()
+        return bool(window.opens <= today <= window.closes)
+
+
+def load_corpus(
+    drafts_dir: Path,
+    extensions: list[Any],
+    extension_configs: dict[str, Any],
+    timezone: str = "UTC",
+) -> Corpus:
+    """Read history, validate drafts and render every edition, as a build does."""
+    history = read_history(drafts_dir)
+    drafts, warnings = load_drafts(drafts_dir, history, drafts_dir.name)
+    renderer = Renderer(extensions, extension_configs)
+    published = {draft.slug: publish(draft, renderer) for draft in drafts}
+    return Corpus(published, timezone, [*history.warnings, *warnings], drafts_dir)
+
+
+def load_site_corpus(config_file: Path) -> Corpus:
+    """Load the corpus the way the site at `config_file` (an mkdocs.yml) builds it."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    plugin = config.plugins["lawtrail"]
+    options = plugin.config
+    drafts_dir = (config_file.parent / options.drafts_dir).resolve()
+    return load_corpus(drafts_dir, config.markdown_extensions, config.mdx_configs, options.timezone)

@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/mkdocs build --clean --site-dir site
 
-## run: build the site and serve it on http://127.0.0.1:8000/
+## run: build the site and serve it with the comment intake on http://127.0.0.1:8000/
 run: site
-	@echo "Serving site/ on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
+	@echo "Serving site/ and the intake API on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	LAWTRAIL_REPO=. LAWTRAIL_SITE_DIR=site $(BIN)/gunicorn --workers 2 \
+	  --bind $(HOST):$(PORT) --access-logfile - "intake:create_app()"
 
 ## lint: ruff (check and format) and mypy
 lint: $(STAMP)
@@ -30,12 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check site_builder intake tests benchmarks
 	$(BIN)/mypy
 
-## system-packages: Debian's chromium for the browser tests (as root; otherwise they skip)
+## system-packages: Debian's chromium and redis-server for the tests (as root; otherwise they skip)
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium redis-server:/usr/bin/redis-server
 system-packages:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  [ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; fi
+	  apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	else echo "not installed and cannot be installed here:$$missing (their tests will be skipped)"; fi
 
 ## test: lint and the whole suite
 test: lint system-packages

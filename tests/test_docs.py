@@ -60,3 +60,40 @@ def test_every_generated_page_kind_is_documented() -> None:
         pages.stage_src("<stage>"),
     ):
         assert f"`/{src.removesuffix('index.md')}`" in doc, src
+
+
+def test_every_api_route_is_documented() -> None:
+    """Each route of the intake app appears in docs/api.md."""
+    from intake import create_app
+
+    app = create_app({"REPO": str(ROOT), "REFRESH_SECONDS": 0})
+    doc = read("docs/api.md")
+    routes = {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in sorted(rule.methods or ())
+        if method in {"GET", "POST"}
+    }
+    assert routes
+    missing = [route for route in sorted(routes) if f"`{route}`" not in doc]
+    assert missing == []
+
+
+def test_every_intake_setting_is_documented() -> None:
+    """Each LAWTRAIL_* setting has a row in docs/api.md, and no row names a missing one."""
+    from intake import DEFAULTS
+
+    doc = read("docs/api.md")
+    documented = set(re.findall(r"\| `LAWTRAIL_([A-Z_]+)` \|", doc))
+    assert documented - {"INSTANCE_PATH"} == set(DEFAULTS)
+
+
+def test_every_api_error_code_is_documented() -> None:
+    """Each error code the intake can answer is in the table of docs/api.md."""
+    pattern = r'Rejection\(\s*\d+,\s*"([a-z_]+)"'
+    codes = set(re.findall(pattern, read("intake/submissions.py") + read("intake/api.py")))
+    codes |= set(re.findall(r'"code": "([a-z_]+)"', read("intake/api.py")))
+    assert len(codes) > 10
+    doc = read("docs/api.md")
+    assert [code for code in sorted(codes) if f"`{code}`" not in doc] == []

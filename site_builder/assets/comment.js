@@ -97,8 +97,8 @@
       note.appendChild(document.createTextNode("The discussion closed on "));
       note.appendChild(timeElement(root.dataset.closes));
     } else {
-      note.innerHTML = "To comment, use the <span class=\"lt-comment-note__icon\">" + ICON +
-        "</span> <strong>Comment</strong> button next to any article, paragraph or point, " +
+      note.innerHTML = "To comment, use the <strong><span class=\"lt-comment-note__icon\">" + ICON +
+        "</span>Comment</strong> button next to any article, paragraph or point, " +
         "or select words in the text. No account is needed.";
     }
     root.parentNode.insertBefore(note, root);
@@ -383,6 +383,12 @@
   /* ---------------------------------------------------------------- "Comment on this quote" */
 
   function buildOffer() {
+    // With Material's instant loading the body stays across pages: reuse the offer.
+    var existing = document.querySelector("body > .lt-quote-offer");
+    if (existing) {
+      existing.hidden = true;
+      return existing;
+    }
     var offer = document.createElement("button");
     offer.type = "button";
     offer.className = "lt-quote-offer";
@@ -458,8 +464,9 @@
     if (document.activeElement === ui.offer) {
       return;
     }
+    // Words selected inside the form or another text field are not a quote of the draft.
     var active = document.activeElement;
-    if (active && active !== document.body && (inUI(active) || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) {
+    if (active && (inForm(active) || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) || active.isContentEditable)) {
       hideOffer(false);
       return;
     }
@@ -496,6 +503,7 @@
       targetName: box.querySelector(".lt-form-target__name"),
       quoteBox: box.querySelector(".lt-form-quote"),
       quoteText: box.querySelector(".lt-form-quote__text"),
+      quoteRemove: box.querySelector(".lt-form-quote__remove"),
       status: box.querySelector(".lt-form-status"),
       counter: box.querySelector(".lt-counter"),
       counterLive: box.querySelector(".lt-counter-live"),
@@ -548,6 +556,9 @@
     var form = ui.form;
     var same = ui.target && ui.target.el === el && !form.box.hidden;
     var restored = false;
+    if (ui.sending && !same) {
+      return; // a comment is on its way: its answer must land in the form that sent it
+    }
     if (!same) {
       var saved = loadDraft(el.id);
       resetForm();
@@ -578,11 +589,27 @@
       clearErrors();
       setStatus(restored ? MESSAGES.restored : "", "info");
     }
-    saveDraft();
+    if (found) {
+      saveDraft(); // keep the quote with whatever is typed for this element
+    }
 
-    // Bring the whole form into view, then put the cursor in the comment box.
-    form.box.scrollIntoView({ block: "nearest" });
-    field("body").focus({ preventScroll: true });
+    reveal(el, field("body"));
+  }
+
+  /* Show the element's own text with the form under it, then put the cursor in the comment
+     box; scroll only when needed, so a reader who clicked a visible button stays put. */
+  function reveal(el, input) {
+    var own = isHeading(el) ? el : (firstBlock(el) || el);
+    var top = own.getBoundingClientRect().top;
+    var header = document.querySelector(".md-header");
+    var covered = header ? header.getBoundingClientRect().bottom : 0;
+    if (top < covered || top > window.innerHeight * 0.6) {
+      el.scrollIntoView({ block: "start" }); // .lt-el has a scroll-margin for the header
+    }
+    if (input.getBoundingClientRect().bottom > window.innerHeight) {
+      input.scrollIntoView({ block: "nearest" });
+    }
+    input.focus({ preventScroll: true });
   }
 
   function closeForm() {
@@ -620,8 +647,10 @@
 
   function showQuote() {
     var quote = ui.target.quote;
+    var chain = labelChain(ui.target.el);
     ui.form.quoteBox.hidden = !quote;
     ui.form.quoteText.textContent = quote ? quote.exact : "";
+    ui.form.quoteRemove.textContent = "Comment on the whole of " + chain[chain.length - 1] + " instead";
     highlight(quote ? ui.target.range : null);
   }
 
@@ -928,13 +957,30 @@
       setFieldError(field("body"), "Too long for the comment service. Please shorten it.");
     } else if (status >= 400 && status < 500 && error.message) {
       var input = inputForServerField(error.field);
-      setStatus(error.message + KEPT, "error");
+      var message = readableMessage(error, input);
+      setStatus(message + (/[.!?]$/.test(message) ? " Your text is kept." : KEPT), "error");
       if (input) {
-        setFieldError(input, error.message);
+        setFieldError(input, message);
       }
     } else {
       setStatus(MESSAGES.server + " (Error " + status + ".)", "error");
     }
+  }
+
+  /* The server may start its message with the field's path ("contact.email: expected an
+     e-mail address"); readers know the field by its label ("Contact e-mail: ..."). */
+  function readableMessage(error, input) {
+    var message = String(error.message);
+    var path = error.field ? String(error.field) + ": " : "";
+    if (path && message.indexOf(path) === 0) {
+      message = message.slice(path.length);
+      var label = input && ui.form.form.querySelector("label[for='" + input.id + "']");
+      var name = label && label.firstChild ? label.firstChild.textContent.trim() : "";
+      if (name) {
+        message = name + ": " + message;
+      }
+    }
+    return message;
   }
 
   function succeed(eid, data) {
@@ -954,6 +1000,7 @@
     }
     form.form.hidden = true;
     form.success.hidden = false;
+    form.box.hidden = false; // also when the reader pressed Cancel while it was sending
     setStatus("", "info");
     form.success.querySelector(".lt-form-success__title").focus();
   }
@@ -1018,9 +1065,12 @@
 
   function start() {
     var root = document.querySelector(".lt-text[data-lt-intake]");
-    if (!root || root.hasAttribute("data-lt-comments")) {
-      ui = root ? ui : null;
+    if (!root) {
+      ui = null; // a page without commenting (or a draft not in discussion)
       return;
+    }
+    if (root.hasAttribute("data-lt-comments")) {
+      return; // this page is set up already
     }
     root.setAttribute("data-lt-comments", "");
     var phase = windowPhase(root);

@@ -1,0 +1,207 @@
+"""The intake API (`/api/v1`): routes, request parsing and the contract's error shape.
+
+Every refusal is a 4xx with `{"error": {"code", "message", "field"}}`; bad input never
+reaches a 500. The request body is read by hand, bounded: Werkzeug would silently cut a
+chunked body at its limit and the JSON would then fail to parse as if it were malformed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from intake.openapi import openapi_document
+from intake.spool import SpoolError
+from intake.state import IntakeState
+from intake.submissions import Rejection, validate_submission
+from site_builder.reviews import REVIEW_ID, new_review_id
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")
+
+
+def init_api(app: Flask) -> None:
+    """Wire rate limiting, CORS and the JSON error handlers into the app."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE_URI"])
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    limiter.init_app(app)
+    origins = _allowed_origins(app)
+    CORS(app, resources={r"/api/*": {"origins": origins or []}}, supports_credentials=False)
+    app.before_request(_refuse_foreign_origin)
+    app.register_error_handler(Rejection, _rejection)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(SpoolError, _spool_unavailable)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def state() -> IntakeState:
+    """This worker's corpus and spool."""
+    found: IntakeState = current_app.extensions["lawtrail"]
+    found.start()
+    return found
+
+
+@bp.post("/reviews")
+@limiter.limit(lambda: str(current_app.config["RATE_LIMIT"]))
+def submit_review() -> tuple[Response, int, dict[str, str]]:
+    """Accept a review: validate, store durably, then answer with its tracking number."""
+    if request.mimetype != "application/json":
+        raise Rejection(415, "unsupported_media_type", "Send the review as application/json.", None)
+    payload = _read_json(int(current_app.config["MAX_BODY_BYTES"]))
+    now = datetime.now(UTC)
+    intake = state()
+    submission = validate_submission(payload, intake.corpus, now, new_review_id(now))
+    try:
+        if submission.suspect:
+            # Same answer as any other: a bot learns nothing from the response.
+            intake.spool.save_suspect(submission.review)
+        else:
+            intake.spool.save(submission.review, submission.contact)
+    except SpoolError as err:
+        current_app.logger.error("spool refused a review: %s", err)
+        raise Rejection(
+            503, "unavailable", "Comments cannot be stored right now; try later."
+        ) from err
+    review_id = submission.review["id"]
+    status_url = url_for("api.review_status", review_id=review_id)
+    body = {"id": review_id, "status": "pending", "status_url": status_url}
+    return jsonify(body), 201, {"Location": status_url}
+
+
+@bp.get("/reviews/<review_id>")
+def review_status(review_id: str) -> Response:
+    """Where a submission stands: pending, merged or rejected; no personal data."""
+    if not REVIEW_ID.match(review_id):
+        raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
+    intake = state()
+    pending = intake.spool.get(review_id)
+    if pending is not None:
+        return jsonify(
+            {
+                "id": review_id,
+                "status": "pending",
+                "draft": pending["draft"],
+                "submitted": pending["submitted"],
+            }
+        )
+    for slug in intake.corpus.drafts:
+        if (intake.reviews_dir(slug) / f"{review_id}.yml").is_file():
+            return jsonify({"id": review_id, "status": "merged", "draft": slug})
+    raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
+
+
+@bp.get("/drafts/<slug>")
+def draft_status(slug: str) -> Response:
+    """A draft's current revision, stage, discussion window and whether it is open now."""
+    corpus = state().corpus
+    published = corpus.drafts.get(slug)
+    if published is None:
+        raise Rejection(404, "unknown_draft", f"There is no draft '{slug}'.", "slug")
+    draft = published.draft
+    window = draft.meta.discussion
+    return jsonify(
+        {
+            "slug": slug,
+            "title": draft.meta.title,
+            "stage": draft.meta.stage,
+            "revision": draft.latest.revision.sha if draft.latest else None,
+            "discussion": {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()}
+            if window
+            else None,
+            "open": corpus.window_open(slug, datetime.now(UTC)),
+            "timezone": corpus.timezone,
+        }
+    )
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    """200 when the spool is writable, else 503."""
+    if state().spool.writable():
+        return jsonify({"status": "ok"}), 200
+    body = {
+        "error": {"code": "unavailable", "message": "The spool is not writable.", "field": None}
+    }
+    return jsonify(body), 503
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document())
+
+
+def _read_json(limit: int) -> Any:
+    """The body as JSON, refusing more than `limit` bytes whether or not it is chunked."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise Rejection(413, "too_large", f"The request body is over {limit} bytes.")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise Rejection(413, "too_large", f"The request body is over {limit} bytes.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise Rejection(400, "invalid_encoding", "The request body is not valid UTF-8.") from err
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise Rejection(
+            400, "malformed_json", f"The request body is not valid JSON: {err}"
+        ) from err
+
+
+def _allowed_origins(app: Flask) -> list[str]:
+    raw = str(app.config["ALLOWED_ORIGINS"] or "")
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+def _refuse_foreign_origin() -> None:
+    """CORS only hides the answer from a foreign page; the request would still run."""
+    origin = request.headers.get("Origin")
+    if origin is None or not request.path.startswith("/api/"):
+        return
+    own = request.host_url.rstrip("/")
+    if origin.rstrip("/") != own and origin.rstrip("/") not in _allowed_origins(current_app):
+        raise Rejection(
+            403, "forbidden_origin", f"Requests from {origin} are not accepted.", "Origin"
+        )
+
+
+def _rejection(err: Rejection) -> tuple[Response, int]:
+    return jsonify(err.body()), err.status
+
+
+def _spool_unavailable(err: SpoolError) -> tuple[Response, int]:
+    current_app.logger.error("spool unavailable: %s", err)
+    message = "Comments cannot be stored or read right now; nothing was stored. Try later."
+    return jsonify({"error": {"code": "unavailable", "message": message, "field": None}}), 503
+
+
+def _rate_limited(err: RateLimitExceeded) -> tuple[Response, int]:
+    body = {
+        "error": {
+            "code": "rate_limited",
+            "message": f"Too many submissions from your address ({err.description}); try later.",
+            "field": None,
+        }
+    }
+    return jsonify(body), 429
+
+
+def _http_error(err: HTTPException) -> Response | HTTPException:
+    if not request.path.startswith("/api/"):
+        return err
+    code = (err.name or "error").lower().replace(" ", "_")
+    body = {"error": {"code": code, "message": err.description or err.name, "field": None}}
+    response = jsonify(body)
+    response.status_code = err.code or 500
+    return response

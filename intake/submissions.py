@@ -1,0 +1,253 @@
+"""Validating a submission against the draft at the revision its reader saw (pure: no I/O).
+
+The draft, its revision, element ids and quotes are checked with the site builder's own
+corpus, structure and lineage, so an element a reader can click is an element this
+accepts. Every rejection names the field, as `comments[0].target.eid`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from site_builder.config import SLUG
+from site_builder.corpus import Corpus
+from site_builder.render import Edition
+from site_builder.reviews import comment_id
+
+MAX_COMMENTS = 50
+MAX_BODY = 5000
+MAX_NAME = 200
+MAX_EID = 200
+MAX_QUOTE = 2000
+MAX_CONTEXT = 200
+MAX_EMAIL = 254
+_REVISION = re.compile(r"^[0-9a-f]{7,40}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SPACE = re.compile(r"\s+")
+
+_TOP = {"draft", "revision", "author", "contact", "comments", "website"}
+_COMMENT = {"target", "body", "suggestion", "rationale"}
+_TARGET = {"eid", "quote"}
+_QUOTE = {"exact", "prefix", "suffix"}
+_AUTHOR = {"name", "organization"}
+_CONTACT = {"email"}
+
+
+class Rejection(Exception):
+    """A submission refused: the HTTP status, an error code, a message and the field."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def body(self) -> dict[str, Any]:
+        """The contract's error shape."""
+        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A valid submission: the review to store, the contact kept apart, the honeypot."""
+
+    review: dict[str, Any]
+    contact: dict[str, Any] | None
+    suspect: bool
+
+
+def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: str) -> Submission:
+    """Check a parsed JSON body and build the review it asks to store.
+
+    Args:
+        payload: the parsed request body.
+        corpus: drafts with their editions.
+        now: the time of the request (UTC), for the discussion window.
+        review_id: the tracking number to give the review.
+
+    Raises:
+        Rejection: naming the first bad field.
+    """
+    data = _object(payload, _TOP, "", required={"draft", "revision", "comments"})
+    slug = _text(data["draft"], "draft", 100)
+    if not SLUG.match(slug):
+        raise Rejection(
+            422, "invalid_field", "draft: expected a draft slug such as water-code", "draft"
+        )
+    if slug not in corpus.drafts:
+        raise Rejection(404, "unknown_draft", f"There is no draft '{slug}'.", "draft")
+    revision = _text(data["revision"], "revision", 40).lower()
+    edition = corpus.edition(slug, revision) if _REVISION.match(revision) else None
+    if edition is None or edition.version is None:
+        raise Rejection(
+            422,
+            "unknown_revision",
+            f"revision: '{revision}' is not a revision of draft '{slug}'; reload the page.",
+            "revision",
+        )
+    if not corpus.window_open(slug, now):
+        window = corpus.drafts[slug].draft.meta.discussion
+        when = f" (open {window.opens} to {window.closes})" if window else ""
+        raise Rejection(
+            409, "discussion_closed", f"Draft '{slug}' is not open for comments now{when}.", "draft"
+        )
+    website = _text(data.get("website", ""), "website", MAX_NAME, empty=True)
+    comments = _list(data["comments"], "comments")
+    review: dict[str, Any] = {
+        "id": review_id,
+        "draft": slug,
+        "revision": edition.version.revision.sha,
+        "submitted": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if "author" in data:
+        author = _author(data["author"])
+        if author:
+            review["author"] = author
+    review["comments"] = [
+        _comment(raw, f"comments[{n}]", edition, comment_id(review_id, n + 1))
+        for n, raw in enumerate(comments)
+    ]
+    contact = _contact(data["contact"]) if "contact" in data else None
+    return Submission(review, contact, suspect=bool(website))
+
+
+def _comment(raw: Any, where: str, edition: Edition, cid: str) -> dict[str, Any]:
+    data = _object(raw, _COMMENT, where, required={"target", "body"})
+    target_data = _object(data["target"], _TARGET, f"{where}.target", required={"eid"})
+    eid = _text(target_data["eid"], f"{where}.target.eid", MAX_EID)
+    element = edition.rendering.outline.find(eid)
+    if element is None:
+        raise Rejection(
+            422,
+            "unknown_element",
+            f"{where}.target.eid: there is no element '{eid}' in this revision.",
+            f"{where}.target.eid",
+        )
+    target: dict[str, Any] = {"eid": eid, "wid": edition.wids.get(eid, eid)}
+    if "quote" in target_data:
+        target["quote"] = _quote(target_data["quote"], f"{where}.target.quote", element.text)
+    comment: dict[str, Any] = {"id": cid, "target": target}
+    comment["body"] = _text(data["body"], f"{where}.body", MAX_BODY, multiline=True)
+    for key in ("suggestion", "rationale"):
+        if key in data:
+            value = _text(data[key], f"{where}.{key}", MAX_BODY, multiline=True, empty=True)
+            if value:
+                comment[key] = value
+    return comment
+
+
+def _quote(raw: Any, where: str, element_text: str) -> dict[str, str]:
+    data = _object(raw, _QUOTE, where, required={"exact"})
+    # Quotes are kept exactly as selected: their spaces are part of the selector.
+    exact = _text(data["exact"], f"{where}.exact", MAX_QUOTE, multiline=True, strip=False)
+    quote = {"exact": exact}
+    for key in ("prefix", "suffix"):
+        if key in data:
+            quote[key] = _text(
+                data[key], f"{where}.{key}", MAX_CONTEXT, multiline=True, empty=True, strip=False
+            )
+    # Browsers join blocks with newlines where the outline uses one; compare words only.
+    if _words(quote["exact"]) not in _words(element_text):
+        raise Rejection(
+            422,
+            "quote_not_found",
+            f"{where}.exact: the quoted words do not occur in that element of this revision.",
+            f"{where}.exact",
+        )
+    return quote
+
+
+def _author(raw: Any) -> dict[str, str]:
+    data = _object(raw, _AUTHOR, "author")
+    author: dict[str, str] = {}
+    for key in ("name", "organization"):
+        if key in data:
+            value = _text(data[key], f"author.{key}", MAX_NAME, empty=True)
+            if value:
+                author[key] = value
+    return author
+
+
+def _contact(raw: Any) -> dict[str, str] | None:
+    data = _object(raw, _CONTACT, "contact", required={"email"})
+    email = _text(data["email"], "contact.email", MAX_EMAIL, empty=True)
+    if not email:
+        return None
+    if not _EMAIL.match(email):
+        raise Rejection(
+            422, "invalid_field", "contact.email: expected an e-mail address", "contact.email"
+        )
+    return {"email": email}
+
+
+def _object(
+    raw: Any, allowed: set[str], where: str, required: frozenset[str] | set[str] = frozenset()
+) -> dict[str, Any]:
+    name = where or "the request body"
+    if not isinstance(raw, dict):
+        raise Rejection(422, "invalid_type", f"{name}: expected a JSON object", where or None)
+    for key in sorted(raw):
+        if key not in allowed:
+            field = f"{where}.{key}" if where else key
+            known = ", ".join(sorted(allowed))
+            raise Rejection(
+                422, "unknown_field", f"{field}: unknown field; expected {known}", field
+            )
+    for key in sorted(required):
+        if key not in raw:
+            field = f"{where}.{key}" if where else key
+            raise Rejection(422, "missing_field", f"{field}: this field is required", field)
+    return raw
+
+
+def _list(raw: Any, where: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise Rejection(422, "invalid_type", f"{where}: expected a list", where)
+    if not 1 <= len(raw) <= MAX_COMMENTS:
+        raise Rejection(
+            422, "invalid_length", f"{where}: expected 1 to {MAX_COMMENTS} comments", where
+        )
+    return raw
+
+
+def _text(
+    raw: Any,
+    where: str,
+    limit: int,
+    *,
+    multiline: bool = False,
+    empty: bool = False,
+    strip: bool = True,
+) -> str:
+    """A bounded string, normalised to NFC, without control characters."""
+    if not isinstance(raw, str):
+        raise Rejection(422, "invalid_type", f"{where}: expected a string", where)
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
+    allowed = "\n\t" if multiline else ""
+    for char in text:
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in allowed) or category == "Cs":
+            raise Rejection(
+                422,
+                "invalid_character",
+                f"{where}: control character U+{ord(char):04X} is not allowed",
+                where,
+            )
+    if strip:
+        text = text.strip()
+    if not text.strip() and not empty:
+        raise Rejection(422, "invalid_length", f"{where}: must not be empty", where)
+    if len(text) > limit:
+        raise Rejection(
+            422, "invalid_length", f"{where}: {len(text)} characters; at most {limit}", where
+        )
+    return text
+
+
+def _words(text: str) -> str:
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()

@@ -267,6 +267,7 @@ def test_schemathesis_finds_no_server_error_or_schema_break(
             capture_output=True,
             text=True,
             timeout=600,
+            cwd=tmp_path,  # schemathesis keeps a cache folder in its working directory
         )
     finally:
         server.kill()

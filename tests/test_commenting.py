@@ -1,0 +1,214 @@
+"""Commenting on the published page, in Debian's Chromium, against the real intake."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intake.spool import Spool
+from tests.conftest import Repo, draft
+from tests.test_server import Server
+
+BODY = """
+## Chapter 1. General
+
+### Article 1. Scope
+
+1. This regulation applies to all operators of public transport.
+
+### Article 2. Fees
+
+1. The operator shall publish:
+1) the tariff;
+2) the schedule.
+
+2. A reply is due within 15 working days of the request.
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    """A built site and the intake served together by gunicorn on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("commenting")
+    repo = Repo(root / "project")
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace(
+            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
+        )
+    )
+    repo.git("add", "-A")
+    repo.commit("Take comments")
+    sha = repo.revise(
+        "fees", draft(BODY, discussion={"opens": "2026-01-01", "closes": "2099-12-31"})
+    )
+    repo.revise("closed", draft(BODY, discussion={"opens": "2020-01-01", "closes": "2020-01-31"}))
+    repo.revise("adopted", draft(BODY, stage="adopted"))
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    spool = root / "spool"
+    server = Server(repo.root, spool, workers=2, LAWTRAIL_SITE_DIR=str(built.site))
+    yield server.url, spool, sha
+    server.kill()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_comment_on_a_paragraph_with_the_keyboard_only(
+    page: Any, served: tuple[str, Path, str]
+) -> None:
+    """Tab to a paragraph's Comment button, fill the form by keyboard, get a tracking number."""
+    url, spool, sha = served
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.dataset.ltTarget") == "art_2__para_2":
+            break
+    else:
+        pytest.fail("the Comment button of Article 2(2) was not reached with Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == (
+        "Comment on paragraph 2 of Article 2"
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "lt-c-body"
+    page.keyboard.type("Fifteen working days is too long.")
+    page.focus("#lt-c-name")
+    page.keyboard.type("Ann Citizen")
+    page.focus("#lt-c-consent")
+    page.keyboard.press("Space")
+    page.focus(".lt-form-submit")
+    page.keyboard.press("Enter")
+    tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
+    follow = page.locator(".lt-form-success__follow")
+    assert follow.get_attribute("href").endswith(f"/api/v1/reviews/{tracking}")
+    review = Spool(spool).get(tracking)
+    assert review is not None
+    assert review["revision"] == sha
+    assert review["author"] == {"name": "Ann Citizen"}
+    assert review["comments"][0]["target"] == {"eid": "art_2__para_2", "wid": "art_2__para_2"}
+    assert review["comments"][0]["body"] == "Fifteen working days is too long."
+
+
+def test_select_a_quote_and_comment_on_it(page: Any, served: tuple[str, Path, str]) -> None:
+    """Selecting words offers to comment on exactly them; the review carries the quote."""
+    url, spool, _ = served
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.evaluate(
+        """() => {
+          const p = document.querySelector('#art_2__para_2 > p');
+          const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode())) {
+            const at = node.data.indexOf('15 working days');
+            if (at >= 0) {
+              const range = document.createRange();
+              range.setStart(node, at);
+              range.setEnd(node, at + '15 working days'.length);
+              getSelection().removeAllRanges();
+              getSelection().addRange(range);
+              document.dispatchEvent(new Event('selectionchange'));
+              return;
+            }
+          }
+        }"""
+    )
+    offer = page.wait_for_selector("button.lt-quote-offer", state="visible")
+    offer.click()
+    assert (
+        page.locator(".lt-form-quote__text").inner_text().strip().strip('“”"') == "15 working days"
+    )
+    page.fill("#lt-c-body", "Say 5 working days.")
+    page.fill("#lt-c-suggestion", "5 working days")
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+    tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
+    comment = Spool(spool).get(tracking)["comments"][0]
+    assert comment["target"]["eid"] == "art_2__para_2"
+    assert comment["target"]["quote"]["exact"] == "15 working days"
+    assert comment["target"]["quote"]["prefix"].endswith("due within ")
+    assert comment["target"]["quote"]["suffix"].startswith(" of the request")
+    assert comment["suggestion"] == "5 working days"
+
+
+def test_typed_text_survives_a_network_failure_and_a_reload(
+    page: Any, served: tuple[str, Path, str]
+) -> None:
+    """When the intake cannot be reached the reader is told, and nothing typed is lost."""
+    url, _, _ = served
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.evaluate(
+        "() => { document.querySelector('.lt-text').dataset.ltIntake = 'http://127.0.0.1:1/api/v1'; }"
+    )
+    page.click('button.lt-cbtn[data-lt-target="art_1__para_1"]')
+    page.fill("#lt-c-body", "Please include ferries.")
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+    status = page.wait_for_selector(".lt-form-status:has-text('Could not reach')")
+    assert "your text is kept" in status.inner_text()
+    assert page.input_value("#lt-c-body") == "Please include ferries."
+    page.reload()
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.click('button.lt-cbtn[data-lt-target="art_1__para_1"]')
+    assert page.input_value("#lt-c-body") == "Please include ferries."
+
+
+def test_closed_and_adopted_drafts_show_no_form(page: Any, served: tuple[str, Path, str]) -> None:
+    """A closed window says so and offers no Comment button; an adopted draft has no widget."""
+    url, _, _ = served
+    page.goto(url + "/drafts/closed/")
+    note = page.wait_for_selector(".lt-comment-note--after")
+    assert "closed on 2020-01-31" in note.inner_text()
+    assert page.locator("button.lt-cbtn").count() == 0
+    page.goto(url + "/drafts/adopted/")
+    assert page.locator(".lt-text[data-lt-intake]").count() == 0
+    assert page.locator("button.lt-cbtn").count() == 0
+
+
+def test_reading_with_javascript_off_shows_no_broken_form(
+    browser: Any, served: tuple[str, Path, str]
+) -> None:
+    """Without JavaScript the text reads normally and no half-working form appears."""
+    url, _, _ = served
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url + "/drafts/fees/")
+    assert "15 working days" in page.locator("#art_2__para_2").inner_text()
+    assert page.locator("form.lt-form").count() == 0
+    context.close()
+
+
+def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path, str]) -> None:
+    """The widget sends exactly the contract's JSON, with no cookie and no unknown field."""
+    url, _, sha = served
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r) if r.method == "POST" else None)
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.click('button.lt-cbtn[data-lt-target="art_2"]')
+    page.fill("#lt-c-body", "Article-level comment.")
+    page.fill("#lt-c-email", "ann@example.org")
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+    page.wait_for_selector("strong.lt-tracking")
+    request = sent[-1]
+    assert "cookie" not in request.headers
+    assert request.headers["content-type"].startswith("application/json")
+    assert json.loads(request.post_data) == {
+        "draft": "fees",
+        "revision": sha,
+        "contact": {"email": "ann@example.org"},
+        "comments": [{"target": {"eid": "art_2"}, "body": "Article-level comment."}],
+        "website": "",
+    }

@@ -68,8 +68,6 @@ import threading
 import unicodedata
 import weakref
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -84,6 +82,7 @@ _MAX_PAYLOAD = 16 * 1024 * 1024  # far above a 64 KiB request; a larger length i
 _CHUNK = 8 * 1024 * 1024  # read a long journal in pieces, not in one allocation
 _MIN_FREE = 4 * 1024 * 1024  # below this the health check reports the spool unwritable
 _REQUIRED = ("id", "draft", "revision", "submitted", "comments")
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 # Invisible characters a campaign can sprinkle into copies to defeat duplicate grouping.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -334,7 +333,7 @@ class _Journal:
         files = self.files()
         # Read before writing: if the epoch changes later, a failed fsync may have lost this.
         epoch = files.read_state().epoch
-        with _flocked(files.journal):
+        with _Flock(files.journal):
             written = os.write(files.journal, record)
             end = os.lseek(files.journal, 0, os.SEEK_CUR)
         if written < len(record):
@@ -346,7 +345,7 @@ class _Journal:
         """Return once an fdatasync that began after the ticket's record was written succeeded."""
         files = ticket.files
         while True:
-            with _flocked(files.state):
+            with _Flock(files.state):
                 state = files.read_state()
                 if state.failed or state.epoch != ticket.epoch:
                     raise SpoolError(
@@ -376,7 +375,7 @@ class _Journal:
         """Truncate a torn tail, fsync, and publish the result; returns the bytes cut."""
         self.refresh()  # the bulk of the parse, before writers are made to wait
         files = self.files()
-        with _flocked(files.flush), _flocked(files.state), _flocked(files.journal):
+        with _Flock(files.flush), _Flock(files.state), _Flock(files.journal):
             with self._read_lock:
                 size = self._parse_new()
                 # No writer holds the lock, so whatever follows the last valid record is torn.
@@ -413,11 +412,11 @@ class _Journal:
             except OSError as err:
                 # Not retried: Linux drops the pages that failed, so a retry would succeed.
                 self.failed = f"fsync of {self.path} failed ({err.strerror}); restart the intake."
-                with _flocked(files.state):
+                with _Flock(files.state):
                     state = files.read_state()
                     files.write_state(state._replace(epoch=state.epoch + 1, failed=1))
                 raise SpoolError(self.failed) from err
-            with _flocked(files.state):
+            with _Flock(files.state):
                 state = files.read_state()
                 if state.inode != files.inode or state.durable < size:
                     files.write_state(_State(files.inode, size, state.epoch, state.failed))
@@ -541,19 +540,34 @@ def _checked_review(review: dict[str, Any]) -> dict[str, Any]:
 
 def _check_plain(value: Any, where: str) -> None:
     """Refuse what JSON would change on the way back (tuples, non-string keys, dates)."""
-    if value is None or isinstance(value, str | int | float):
-        return
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_plain(item, f"{where}[{index}]")
-        return
-    if isinstance(value, dict):
+    if not _plain(value):
+        raise ValueError(_why_not_plain(value, where))
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is made of str, int, float, bool, None, lists and str-keyed dicts."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is list:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(type(k) is str for k in value) and all(map(_plain, value.values()))
+    return False
+
+
+def _why_not_plain(value: Any, where: str) -> str:
+    """The message naming the first part of `value` that is not plain (which must exist)."""
+    if type(value) is list:
+        bad = next(i for i, item in enumerate(value) if not _plain(item))
+        return _why_not_plain(value[bad], f"{where}[{bad}]")
+    if type(value) is dict:
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise ValueError(f"{where}: key {key!r} is not a string")
-            _check_plain(item, f"{where}.{key}")
-        return
-    raise ValueError(
+            if type(key) is not str:
+                return f"{where}: key {key!r} is not a string"
+            if not _plain(item):
+                return _why_not_plain(item, f"{where}.{key}")
+    return (
         f"{where} is a {type(value).__name__}; store only str, int, float, bool, None, "
         "lists and dicts (format dates as ISO strings)"
     )
@@ -572,13 +586,19 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-@contextmanager
-def _flocked(fd: int) -> Iterator[None]:
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+class _Flock:
+    """Hold an exclusive `flock` on `fd` for the block (a class: cheaper than a generator)."""
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
 
 
 def _try_flock(fd: int) -> bool:

@@ -148,9 +148,8 @@ def test_typed_text_survives_a_network_failure_and_a_reload(
     url, _, _ = served
     page.goto(url + "/drafts/fees/")
     page.wait_for_selector(".lt-text[data-lt-comments]")
-    page.evaluate(
-        "() => { document.querySelector('.lt-text').dataset.ltIntake = 'http://127.0.0.1:1/api/v1'; }"
-    )
+    nowhere = "http://127.0.0.1:1/api/v1"  # nothing listens on port 1
+    page.evaluate(f"() => {{ document.querySelector('.lt-text').dataset.ltIntake = '{nowhere}'; }}")
     page.click('button.lt-cbtn[data-lt-target="art_1__para_1"]')
     page.fill("#lt-c-body", "Please include ferries.")
     page.check("#lt-c-consent")

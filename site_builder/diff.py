@@ -14,7 +14,15 @@ from typing import TypeAlias
 
 import fast_diff_match_patch as fdmp
 
-__all__ = ["Op", "RedlineBlock", "TextBlock", "diff_words", "redline_blocks", "render_ops"]
+__all__ = [
+    "Op",
+    "RedlineBlock",
+    "TextBlock",
+    "diff_words",
+    "redline_blocks",
+    "render_ops",
+    "similarity",
+]
 
 # `\w` is Unicode-aware for str patterns, so Cyrillic and Kazakh letters form words; the three
 # alternatives cover every character, so joining the tokens always gives back the text.
@@ -86,6 +94,30 @@ def diff_words(old: str, new: str) -> list[Op]:
     """Word-level minimal diff."""
     runs = _diff_tokens(_tokenize(old), _tokenize(new))
     return _merge((kind, "".join(tokens)) for kind, tokens in runs)
+
+
+def similarity(old: str, new: str) -> float:
+    """Share of words two texts have in common, in order: 2 * kept / (old + new), 0 to 1.
+
+    Matching provisions across revisions asks this for many pairs; difflib's ratio on long
+    texts made it the slowest step of a build. The C++ diff on word codes does it in
+    microseconds, and without semantic cleanup (kept words count exactly once).
+    """
+    old_words, new_words = old.split(), new.split()
+    total = len(old_words) + len(new_words)
+    if not total:
+        return 1.0
+    table: dict[str, str] = {}
+    raw: list[tuple[str, int]] = fdmp.diff(
+        _encode(old_words, table),
+        _encode(new_words, table),
+        timelimit=0,
+        checklines=False,
+        cleanup="No",
+        counts_only=True,
+    )
+    kept = sum(length for kind, length in raw if kind == "=")
+    return 2 * kept / total
 
 
 def redline_blocks(old: Sequence[TextBlock], new: Sequence[TextBlock]) -> list[RedlineBlock]:

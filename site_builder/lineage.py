@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from site_builder.diff import similarity
 from site_builder.structure import UNIT_NAMES, Element, Outline
 
 # Below this word-level similarity two elements are different provisions, not one edited.
@@ -103,18 +104,16 @@ def _pair_similar(
 ) -> dict[str, str]:
     """Greedy best pairs above the similarity threshold, most similar first."""
     scored = []
-    old_words = [sig.split() for sig in old_sigs]
+    old_sizes = [len(sig.split()) for sig in old_sigs]
     for j, sig in enumerate(new_sigs):
-        words = sig.split()
-        for i, other in enumerate(old_words):
-            matcher = difflib.SequenceMatcher(None, other, words, autojunk=False)
-            if (
-                matcher.real_quick_ratio() >= _SAME_ELEMENT
-                and matcher.quick_ratio() >= _SAME_ELEMENT
-            ):
-                ratio = matcher.ratio()
-                if ratio >= _SAME_ELEMENT:
-                    scored.append((-ratio, abs(i - j), i, j))
+        size = len(sig.split())
+        for i, other in enumerate(old_sigs):
+            # The best similarity two lengths allow; skip pairs that cannot reach the bar.
+            if 2 * min(size, old_sizes[i]) < _SAME_ELEMENT * (size + old_sizes[i]):
+                continue
+            ratio = similarity(other, sig)
+            if ratio >= _SAME_ELEMENT:
+                scored.append((-ratio, abs(i - j), i, j))
     pairs: dict[str, str] = {}
     taken_old: set[int] = set()
     for _, _, i, j in sorted(scored):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from site_builder.pages import PageSpec, SiteContext, draft_src
 from site_builder.render import Published, Renderer, publish
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
+_PARAGRAPH_TAGS = re.compile(r"\s*</?p>\s*")
 
 PACKAGE = Path(__file__).parent
 ASSETS = (
@@ -144,6 +146,9 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             # The search plugin escapes every non-ASCII character: Cyrillic text takes
             # ~2.7x the bytes. JSON is UTF-8 by definition, so write it as such.
             data = json.loads(index.read_text(encoding="utf-8"))
+            for doc in data.get("docs", []):
+                # Paragraph tags are a tenth of the index and search needs only the words.
+                doc["text"] = _PARAGRAPH_TAGS.sub(" ", doc.get("text", "")).strip()
             index.write_text(
                 json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
             )

@@ -14,6 +14,7 @@ from mkdocs.config.base import ValidationError
 from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 from site_builder.history import History, Revision
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
@@ -81,7 +82,8 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         )
     raw, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
     try:
-        meta = yaml.safe_load(raw)
+        # libyaml's C loader (same safe subset): front matter of every revision is parsed.
+        meta = yaml.load(raw, Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         # `raw` starts right after the opening "---", on line 1 of the file.

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from site_builder.diff import similarity
+from site_builder.diff import code_similarity, word_codes
 from site_builder.structure import UNIT_NAMES, Element, Outline
 
 # Below this word-level similarity two elements are different provisions, not one edited.
@@ -103,15 +103,15 @@ def _pair_similar(
     old: list[Element], old_sigs: list[str], new: list[Element], new_sigs: list[str]
 ) -> dict[str, str]:
     """Greedy best pairs above the similarity threshold, most similar first."""
+    codes = word_codes([*old_sigs, *new_sigs])  # each text encoded once, compared many times
+    old_codes, new_codes = codes[: len(old_sigs)], codes[len(old_sigs) :]
     scored = []
-    old_sizes = [len(sig.split()) for sig in old_sigs]
-    for j, sig in enumerate(new_sigs):
-        size = len(sig.split())
-        for i, other in enumerate(old_sigs):
+    for j, code in enumerate(new_codes):
+        for i, other in enumerate(old_codes):
             # The best similarity two lengths allow; skip pairs that cannot reach the bar.
-            if 2 * min(size, old_sizes[i]) < _SAME_ELEMENT * (size + old_sizes[i]):
+            if 2 * min(len(code), len(other)) < _SAME_ELEMENT * (len(code) + len(other)):
                 continue
-            ratio = similarity(other, sig)
+            ratio = code_similarity(other, code)
             if ratio >= _SAME_ELEMENT:
                 scored.append((-ratio, abs(i - j), i, j))
     pairs: dict[str, str] = {}

@@ -7,6 +7,7 @@ into `page.content` (what search indexes) and the data its template reads.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -15,8 +16,6 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import yaml
 
 from site_builder.config import STAGES
 from site_builder.redline import count_words, redline, render_redline, summarize_changes
@@ -94,7 +93,8 @@ class PageSpec:
         meta: dict[str, Any] = {"title": self.title, "template": self.template}
         if not self.search:
             meta["search"] = {"exclude": True}
-        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
+        # JSON is YAML, and json.dumps is many times faster than yaml.safe_dump.
+        return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n"
 
 
 class SiteContext:

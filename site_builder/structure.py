@@ -58,6 +58,10 @@ _MARKERS = (
     ("point", "paren-alpha", re.compile(rf"^\((?P<num>[{_LETTER}]|[ivxlc]+)\)[ \t]+", re.I)),
 )
 
+_ANY_MARKER = re.compile(
+    "^(?:" + "|".join(p.pattern[1:].replace("(?P<num>", "(?:") for _, _, p in _MARKERS) + ")",
+    re.M | re.I,
+)
 _TRANSLIT = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
@@ -142,7 +146,8 @@ class NumberedBlockProcessor(BlockProcessor):
     """
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return any(match_marker(line) for line in block.split("\n"))
+        # Asked of nearly every block: one search, not five patterns per line.
+        return _ANY_MARKER.search(block) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks.pop(0).split("\n")

@@ -315,14 +315,16 @@ def _proc_stats() -> dict[int, list[str]]:
     return stats
 
 
-def _idle_cpu_seconds() -> float | None:
-    """Idle plus iowait time of the whole machine, summed over CPUs."""
+def _machine_cpu_seconds() -> tuple[float, float] | None:
+    """Busy and idle (idle plus iowait) time of the whole machine, summed over CPUs."""
     try:
         with open("/proc/stat", encoding="ascii") as handle:
-            fields = handle.readline().split()
-    except OSError:
+            fields = [int(value) for value in handle.readline().split()[1:9]]
+    except (OSError, ValueError):
         return None
-    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / tick, idle / tick
 
 
 def _fs_type(path: Path) -> str:
@@ -465,7 +467,15 @@ class Phase:
     acknowledged: list[str]
     client_cpu: list[float]  # per client process, seconds
     server_cpu: float | None
+    busy_cpu: float | None  # the whole machine's, every process included
     idle_cpu: float | None
+
+    @property
+    def other_cpu(self) -> float | None:
+        """CPU seconds of processes neither server nor clients (this script's are tiny)."""
+        if self.busy_cpu is None or self.server_cpu is None:
+            return None
+        return max(0.0, self.busy_cpu - self.server_cpu - sum(self.client_cpu))
 
     @property
     def rate(self) -> float:
@@ -512,18 +522,18 @@ def run_load(
     tallies: list[Tally] = []
     try:
         _sleep_until(load.window_start)
-        server_start, idle_start, window_start = (
+        server_start, machine_start, window_start = (
             server.cpu_seconds(),
-            _idle_cpu_seconds(),
+            _machine_cpu_seconds(),
             time.time(),
         )
         if crash_after is None:
             _sleep_until(load.deadline)
             window_end = time.time()
-            server_end, idle_end = server.cpu_seconds(), _idle_cpu_seconds()
+            server_end, machine_end = server.cpu_seconds(), _machine_cpu_seconds()
         else:
             _sleep_until(load.window_start + crash_after)
-            server_end, idle_end = server.cpu_seconds(), _idle_cpu_seconds()
+            server_end, machine_end = server.cpu_seconds(), _machine_cpu_seconds()
             server.kill()
             window_end = time.time()
             stop.set()
@@ -549,7 +559,8 @@ def run_load(
         acknowledged=[x for t in tallies for x in t.acknowledged],
         client_cpu=[t.cpu for t in tallies],
         server_cpu=_delta(server_start, server_end),
-        idle_cpu=_delta(idle_start, idle_end),
+        busy_cpu=_delta(*(None if m is None else m[0] for m in (machine_start, machine_end))),
+        idle_cpu=_delta(*(None if m is None else m[1] for m in (machine_start, machine_end))),
     )
 
 
@@ -585,6 +596,8 @@ def print_phase(title: str, unit: str, phase: Phase) -> None:
     if phase.server_cpu is not None:
         per_request = 1000 * phase.server_cpu / phase.ok if phase.ok else math.nan
         parts.insert(0, f"server {phase.server_cpu / seconds:.2f} ({per_request:.2f} ms/request)")
+    if phase.other_cpu is not None:
+        parts.append(f"other processes {phase.other_cpu / seconds:.2f}")
     if phase.idle_cpu is not None:
         parts.append(f"idle {phase.idle_cpu / seconds:.2f}")
     print(f"  CPU cores used: {', '.join(parts)}")

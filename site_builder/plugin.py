@@ -27,7 +27,7 @@ from site_builder.pages import PageSpec, SiteContext, draft_src
 from site_builder.render import Published, Renderer, publish
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
-_PARAGRAPH_TAGS = re.compile(r"\s*</?p>\s*")
+_PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
 
 PACKAGE = Path(__file__).parent
 ASSETS = (

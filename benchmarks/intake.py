@@ -604,27 +604,39 @@ def print_phase(title: str, unit: str, phase: Phase) -> None:
 
 
 def bottleneck(phases: Sequence[Phase], cpus: int) -> str:
-    """Whether the load generator limited the measurement, from the CPU it used."""
+    """Whether the load generator limited the measurement, from the CPU everything used."""
     lines = []
-    limited = False
+    gil_bound = False
+    client_share = 0.0  # the clients' CPU over the server's, the worst phase
+    other = 0.0  # cores used by unrelated processes, the worst phase
     for phase in phases:
         seconds = phase.seconds or math.nan
         busiest = max(phase.client_cpu, default=0.0) / seconds
         client = sum(phase.client_cpu) / seconds
         server = (phase.server_cpu or 0.0) / seconds
         gil = busiest > 0.85  # one client process near a full core: its GIL is the limit
-        limited = limited or gil
+        gil_bound = gil_bound or gil
+        client_share = max(client_share, client / server if server else math.inf)
+        other = max(other, (phase.other_cpu or 0.0) / seconds)
+        idle = "" if phase.idle_cpu is None else f", idle {phase.idle_cpu / seconds:.2f}"
         lines.append(
-            f"  {phase.name}: clients {client:.2f} cores ({100 * client / cpus:.0f}% of {cpus}), "
-            f"server {server:.2f} cores; busiest client process {busiest:.2f} core"
-            + (" (GIL-bound)" if gil else "")
+            f"  {phase.name}: server {server:.2f} cores, clients {client:.2f} "
+            f"(busiest process {busiest:.2f}{' GIL-bound' if gil else ''}), "
+            f"other processes {(phase.other_cpu or 0.0) / seconds:.2f}{idle} of {cpus} CPUs"
         )
-    verdict = (
-        "yes: a client process was CPU-bound; raise --client-processes"
-        if limited
-        else "no client process was CPU-bound; on a shared machine their CPU still "
-        "competes with the server's (see server ms/request for a client-free comparison)"
-    )
+    if gil_bound:
+        verdict = "yes: a client process was near a full core (its GIL); raise --client-processes"
+    else:
+        verdict = (
+            f"no: no client process was near a full core, and the clients used at most "
+            f"{100 * client_share:.0f}% of the CPU the server used (that CPU is taken from the "
+            f"server on a small machine; server ms/request is free of it)"
+        )
+    if other > 0.2:
+        verdict += (
+            f"\n  note: other processes used up to {other:.2f} cores during a phase: the machine "
+            "was shared, so absolute rates and latencies are low; rerun on an idle machine"
+        )
     return "load generator a bottleneck? " + verdict + "\n" + "\n".join(lines)
 
 

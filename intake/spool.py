@@ -209,7 +209,7 @@ class Spool:
             return False
 
     def close(self) -> None:
-        """Close this process's files (the spool stays usable: they reopen on demand)."""
+        """Close the calling thread's files and the reader's; they reopen on demand."""
         for journal in self._journals:
             journal.close()
 

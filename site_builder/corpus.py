@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from site_builder.drafts import load_drafts
 from site_builder.history import read_history
 from site_builder.render import Edition, Published, Renderer, publish
+from site_builder.reviews import MergedReview, read_reviews
 
 
 @dataclass
@@ -34,6 +35,15 @@ class Corpus:
             if e.version and e.version.revision.sha.startswith(revision)
         ]
         return matches[0] if len(matches) == 1 else None
+
+    def reviews(self, slug: str) -> tuple[list[MergedReview], dict[str, int]]:
+        """Merged reviews of a draft and its rejected-review counts by reason.
+
+        Raises:
+            ReviewError: a review file is broken (named, with the field).
+        """
+        folder = self.drafts_dir / slug / "reviews"
+        return read_reviews(folder, slug, f"{self.drafts_dir.name}/{slug}/reviews")
 
     def window_open(self, slug: str, now: dt.datetime) -> bool:
         """Whether the draft takes comments at `now`: in stage discussion, inside its

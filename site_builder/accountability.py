@@ -1,0 +1,140 @@
+"""Accountability: response figures per draft and agency, and the rules a consultation keeps.
+
+The figures are computed from committed data only (review files and commit dates) plus a
+`today` the caller passes in: the build passes the newest commit's date, so a page does not
+change with the clock; `lawtrail check` passes the real today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from site_builder.render import Published
+from site_builder.reviews import MergedReview
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Comments received and answered, and how fast and how late the answers are."""
+
+    received: int
+    answered: int
+    median_days: float | None  # from submission to answer, over answered comments
+    overdue: int  # unanswered although the discussion closed more than N days ago
+
+    @property
+    def response_rate(self) -> float | None:
+        """Share of comments answered, or None when none were received."""
+        return self.answered / self.received if self.received else None
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A rule a draft's consultation broke."""
+
+    slug: str
+    rule: str  # short-window, changed-after-close, adopted-unanswered
+    message: str
+
+
+def figures(
+    reviews: Iterable[MergedReview], closes: dt.date | None, today: dt.date, overdue_days: int
+) -> Figures:
+    """Response figures for the merged reviews of one draft (or several: pass them all)."""
+    received = answered = overdue = 0
+    delays: list[int] = []
+    for review in reviews:
+        for comment in review.comments:
+            received += 1
+            if comment.response is not None:
+                answered += 1
+                delays.append((comment.response.date - review.submitted.date()).days)
+            elif closes is not None and (today - closes).days > overdue_days:
+                overdue += 1
+    median = float(statistics.median(delays)) if delays else None
+    return Figures(received, answered, median, overdue)
+
+
+def combine(parts: Sequence[tuple[Figures, list[int]]]) -> Figures:
+    """Figures of several drafts together; each part brings its answer delays."""
+    delays = [d for _, part in parts for d in part]
+    return Figures(
+        received=sum(f.received for f, _ in parts),
+        answered=sum(f.answered for f, _ in parts),
+        median_days=float(statistics.median(delays)) if delays else None,
+        overdue=sum(f.overdue for f, _ in parts),
+    )
+
+
+def answer_delays(reviews: Iterable[MergedReview]) -> list[int]:
+    """Days from submission to answer of every answered comment."""
+    return [
+        (c.response.date - r.submitted.date()).days
+        for r in reviews
+        for c in r.comments
+        if c.response is not None
+    ]
+
+
+def check_rules(
+    published: Published, reviews: Sequence[MergedReview], min_days: int
+) -> list[Breach]:
+    """The rules of public discussion a draft broke, from its committed history.
+
+    - the discussion window is shorter than `min_days` (both ends counted);
+    - the text changed after the window closed while the draft stayed in discussion with
+      the same window (a new window must be opened for a changed text);
+    - the draft was adopted with comments still unanswered.
+    """
+    draft = published.draft
+    slug, source = draft.slug, draft.source
+    breaches: list[Breach] = []
+    window = draft.meta.discussion
+    if window is not None:
+        days = (window.closes - window.opens).days + 1
+        if days < min_days:
+            breaches.append(
+                Breach(
+                    slug,
+                    "short-window",
+                    f"{source}: the discussion window {window.opens} to {window.closes} is "
+                    f"{days} days; the minimum is {min_days}. Set 'closes' later.",
+                )
+            )
+    editions = [e.version for e in published.versions if e.version is not None]
+    for before, after in itertools.pairwise(editions):
+        closed = before.window.closes if before.window else None
+        if (
+            closed is not None
+            and before.stage == "discussion"
+            and after.stage == "discussion"
+            and after.window == before.window
+            and after.body != before.body
+            and after.revision.date.date() > closed
+        ):
+            breaches.append(
+                Breach(
+                    slug,
+                    "changed-after-close",
+                    f"{source}: revision {after.revision.short} ({after.revision.date.date()}) "
+                    f"changed the text after the discussion closed on {closed} without a new "
+                    "window; open a new discussion window or move the draft to stage 'revision'.",
+                )
+            )
+    if draft.meta.stage == "adopted":
+        unanswered = [c.id for r in reviews for c in r.comments if c.response is None]
+        if unanswered:
+            shown = ", ".join(unanswered[:5]) + (" ..." if len(unanswered) > 5 else "")
+            breaches.append(
+                Breach(
+                    slug,
+                    "adopted-unanswered",
+                    f"{source}: adopted with {len(unanswered)} comment(s) unanswered ({shown}); "
+                    "answer each with 'lawtrail respond'.",
+                )
+            )
+    return breaches

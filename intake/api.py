@@ -94,7 +94,8 @@ def review_status(review_id: str) -> Response:
         )
     for slug in intake.corpus.drafts:
         if (intake.reviews_dir(slug) / f"{review_id}.yml").is_file():
-            return jsonify({"id": review_id, "status": "merged", "draft": slug})
+            url = intake.corpus.review_url(slug, review_id)
+            return jsonify({"id": review_id, "status": "merged", "draft": slug, "url": url})
     raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
 
 

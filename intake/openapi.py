@@ -124,6 +124,7 @@ SCHEMAS: dict[str, Any] = {
             "status": {"type": "string", "enum": ["pending", "merged", "rejected"]},
             "draft": {"type": "string"},
             "submitted": {"type": "string"},
+            "url": {"type": "string", "description": "The review's public page, once merged."},
         },
     },
     "DraftStatus": {

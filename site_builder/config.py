@@ -161,6 +161,12 @@ class LawtrailConfig(base.Config):
     """Title of the navigation section that lists the drafts."""
     timezone = _TimeZone(str, default="UTC")
     """IANA time zone for dates on pages and for the day a discussion closes."""
+    min_discussion_days = c.Type(int, default=10)
+    """The legal minimum length of a discussion window, in days (both ends counted)."""
+    overdue_days = c.Type(int, default=30)
+    """Days after a discussion closes when an unanswered comment counts as overdue."""
+    strict = c.Type(bool, default=False)
+    """Make breaches of the consultation rules build errors instead of warnings."""
     intake_url = c.Optional(c.Type(str))
     """Base URL of the comment intake API (e.g. /api/v1); unset, pages take no comments."""
 

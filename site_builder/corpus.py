@@ -23,6 +23,15 @@ class Corpus:
     timezone: str = "UTC"
     warnings: list[str] = field(default_factory=list)
     drafts_dir: Path = Path("drafts")
+    site_url: str = "/"  # where the site is published, to link a merged review's page
+    directory_urls: bool = True
+
+    def review_url(self, slug: str, review_id: str) -> str:
+        """The public address of a merged review's page."""
+        from site_builder.pages import review_src, url_of
+
+        path = url_of(review_src(slug, review_id), self.directory_urls)
+        return self.site_url.rstrip("/") + "/" + path
 
     def edition(self, slug: str, revision: str) -> Edition | None:
         """The committed edition of a draft whose sha is or starts with `revision`."""
@@ -78,4 +87,9 @@ def load_site_corpus(config_file: Path) -> Corpus:
     plugin = config.plugins["lawtrail"]
     options = plugin.config
     drafts_dir = (config_file.parent / options.drafts_dir).resolve()
-    return load_corpus(drafts_dir, config.markdown_extensions, config.mdx_configs, options.timezone)
+    corpus = load_corpus(
+        drafts_dir, config.markdown_extensions, config.mdx_configs, options.timezone
+    )
+    corpus.site_url = config.site_url or "/"
+    corpus.directory_urls = config.use_directory_urls
+    return corpus

@@ -17,7 +17,10 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mkdocs.utils import get_relative_url
+
 from site_builder.config import STAGES
+from site_builder.discussion import inject_threads
 from site_builder.redline import count_words, redline, render_redline, summarize_changes
 from site_builder.render import Edition, Published
 
@@ -46,6 +49,19 @@ def revision_src(slug: str, sha: str) -> str:
 def compare_src(slug: str, old: str, new: str) -> str:
     """Source path of the redline between two revisions."""
     return f"drafts/{slug}/compare/{old[:10]}..{new[:10]}/index.md"
+
+
+def comments_src(slug: str) -> str:
+    """Source path of a draft's comments and answers."""
+    return f"drafts/{slug}/comments/index.md"
+
+
+def review_src(slug: str, review_id: str) -> str:
+    """Source path of one merged review: where its tracking number leads."""
+    return f"drafts/{slug}/reviews/{review_id}/index.md"
+
+
+ACCOUNTABILITY_SRC = "accountability/index.md"
 
 
 def stage_src(stage: str) -> str:
@@ -116,8 +132,15 @@ class SiteContext:
         """A commit date as the day it was in the site's time zone."""
         return moment.astimezone(self.tz).date().isoformat()
 
-    def specs(self, drafts: Sequence[Published], home: bool) -> list[PageSpec]:
-        """Every page: indexes, and per draft its text, revisions and redlines."""
+    def specs(
+        self,
+        drafts: Sequence[Published],
+        home: bool,
+        threads: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+    ) -> list[PageSpec]:
+        """Every page: indexes, and per draft its text, revisions and redlines.
+
+        `threads` holds, per draft, the comments shown on each element of its text."""
         entries = [self._entry(p) for p in self.ordered(drafts)]
         specs = []
         if home:
@@ -130,7 +153,7 @@ class SiteContext:
             subset = [e for e in entries if e["agency"] == agency]
             specs.append(self._index(agency_src(agency), agency, subset, agency))
         for published in drafts:
-            specs.extend(self._draft_pages(published))
+            specs.extend(self._draft_pages(published, (threads or {}).get(published.draft.slug)))
         return specs
 
     def ordered(self, drafts: Sequence[Published]) -> list[Published]:
@@ -186,7 +209,9 @@ class SiteContext:
             "revisions": len(published.versions),
         }
 
-    def _draft_pages(self, published: Published) -> list[PageSpec]:
+    def _draft_pages(
+        self, published: Published, threads: dict[str, list[dict[str, Any]]] | None
+    ) -> list[PageSpec]:
         draft = published.draft
         editions = published.versions
         pages: list[PageSpec] = []
@@ -197,12 +222,22 @@ class SiteContext:
         current = published.current
         assert current is not None
         summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
+        text = current.html
+        count = 0
+        if threads:
+            here = self.url(draft_src(draft.slug))
+            for entries in threads.values():
+                count += len(entries)
+                for entry in entries:
+                    target = self.url(review_src(draft.slug, entry["review_id"]))
+                    entry["review_href"] = get_relative_url(target, here)
+            text = inject_threads(text, threads)
         pages.append(
             PageSpec(
                 draft_src(draft.slug),
                 draft.meta.title,
                 "lawtrail/draft.html",
-                summary + current.html,
+                summary + text,
                 in_nav=True,
                 search=True,
                 toc_tokens=current.rendering.toc_tokens,
@@ -210,6 +245,7 @@ class SiteContext:
                     **common,
                     "glossary": dict(sorted((draft.meta.glossary or {}).items())),
                     "dirty": draft.dirty,
+                    "comments_url": self.url(comments_src(draft.slug)),
                     "commenting": self._commenting(published),
                     "first_to_latest": self._compare_url(draft.slug, editions[0], editions[-1])
                     if len(editions) > 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -20,11 +21,15 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import nest_paths
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.accountability import check_rules
 from site_builder.config import LawtrailConfig
+from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.history import HistoryError, read_history
-from site_builder.pages import PageSpec, SiteContext, draft_src
+from site_builder.pages import ACCOUNTABILITY_SRC, PageSpec, SiteContext, draft_src
+from site_builder.record import record_specs
 from site_builder.render import Published, Renderer, publish
+from site_builder.reviews import ReviewError, read_reviews
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
@@ -47,6 +52,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.site: SiteContext | None = None
         self.filters: dict[str, Any] = {}
+        self.drafts_dir = Path("drafts")
+        self.today = dt.date(1970, 1, 1)
         self.stats: dict[str, float] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -60,6 +67,10 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.stats["history_seconds"] = time.perf_counter() - started
         for warning in history.warnings:
             log.warning(warning)
+        self.drafts_dir = drafts_dir
+        # Overdue answers are counted up to the newest commit, not the clock: a rebuild of
+        # the same commit gives the same page.
+        self.today = (history.head_date or dt.datetime.now(dt.UTC)).date()
         try:
             self.drafts, warnings = load_drafts(drafts_dir, history, self.config.drafts_dir)
         except DraftError as err:
@@ -88,9 +99,13 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         for published in self.published:
             for warning in published.warnings:
                 log.warning(warning)
+        discussions = self._discussions()
+        threads = {slug: d.by_element for slug, d in discussions.items()}
         self.specs = {}
         self.filters = self.site.filters(self.published)
-        for spec in self.site.specs(self.published, self.config.home):
+        specs = self.site.specs(self.published, self.config.home, threads)
+        specs += record_specs(self.site, self.published, discussions)
+        for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 hint = (
                     " or set the plugin option 'home: false'" if spec.src_uri == "index.md" else ""
@@ -153,12 +168,43 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
             )
 
+    def _discussions(self) -> dict[str, Discussion]:
+        """Each draft's merged comments anchored onto its current text; rule breaches."""
+        discussions: dict[str, Discussion] = {}
+        errors: list[str] = []
+        breaches: list[str] = []
+        for published in self.published:
+            slug = published.draft.slug
+            label = f"{self.config.drafts_dir}/{slug}/reviews"
+            try:
+                reviews, rejected = read_reviews(self.drafts_dir / slug / "reviews", slug, label)
+            except ReviewError as err:
+                errors.extend(err.messages)
+                continue
+            discussions[slug] = gather(
+                published, reviews, rejected, self.today, self.config.overdue_days
+            )
+            found = check_rules(published, reviews, self.config.min_discussion_days)
+            breaches.extend(breach.message for breach in found)
+        if errors:
+            raise PluginError(
+                f"{len(errors)} problem(s) in review files:\n  " + "\n  ".join(errors)
+            )
+        if breaches and self.config.strict:
+            raise PluginError(
+                f"{len(breaches)} breach(es) of the consultation rules (plugin option "
+                "'strict'):\n  " + "\n  ".join(breaches)
+            )
+        for message in breaches:
+            log.warning(message)
+        return discussions
+
     def _nav(self, files: Files, config: MkDocsConfig) -> list[Any]:
         """The site's nav plus a section listing the drafts (never their revisions)."""
         assert self.site is not None
         nav = config.nav
         if nav is None:
-            drafts = {draft_src(p.draft.slug) for p in self.published}
+            drafts = {draft_src(p.draft.slug) for p in self.published} | {ACCOUNTABILITY_SRC}
             pages = sorted(files.documentation_pages(), key=file_sort_key)
             nav = nest_paths(
                 f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
@@ -166,4 +212,5 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
         if entries:
             nav = [*nav, {self.config.nav_title: [{s.title: s.src_uri} for s in entries]}]
+            nav.append({"Accountability": ACCOUNTABILITY_SRC})
         return list(nav)

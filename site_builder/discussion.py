@@ -1,0 +1,202 @@
+"""A draft's public record of comments: each merged comment anchored onto the current text,
+with its answer, ready for the pages that show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from site_builder.accountability import Figures, answer_delays, figures
+from site_builder.anchoring import Anchor, Reanchorer, Target
+from site_builder.diff import diff_words, render_ops
+from site_builder.render import Edition, Published
+from site_builder.reviews import MergedComment, MergedReview, render_comment
+
+DISPOSITION_LABELS = {
+    "accepted": "Accepted",
+    "partly-accepted": "Partly accepted",
+    "rejected": "Rejected",
+    "noted": "Noted",
+}
+STATUS_LABELS = {
+    "current": "On the current text",
+    "moved": "Moved with its text",
+    "outdated": "Outdated: the text has changed",
+    "orphaned": "Orphaned: the text is gone",
+}
+
+
+@dataclass
+class Discussion:
+    """Everything the pages show about the comments on one draft."""
+
+    reviews: list[MergedReview]
+    rejected: dict[str, int]
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    by_element: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    figures: Figures | None = None
+    delays: list[int] = field(default_factory=list)
+
+
+def gather(
+    published: Published,
+    reviews: list[MergedReview],
+    rejected: dict[str, int],
+    today: dt.date,
+    overdue_days: int,
+) -> Discussion:
+    """Anchor every merged comment of a draft onto its current text.
+
+    Args:
+        published: the draft with its editions.
+        reviews: its merged reviews.
+        rejected: counts of rejected reviews by reason.
+        today: the day overdue answers are counted from (the newest commit's, in a build).
+        overdue_days: how long after the window closed an unanswered comment is overdue.
+    """
+    discussion = Discussion(reviews, rejected)
+    current = published.current
+    assert current is not None
+    editions = {e.version.revision.sha: e for e in published.versions if e.version}
+    anchorers: dict[str, Reanchorer] = {}
+    for review in sorted(reviews, key=lambda r: (r.submitted, r.id)):
+        old = editions.get(review.revision)
+        for comment in review.comments:
+            anchor = _anchor(comment, old, current, anchorers)
+            entry = _entry(review, comment, anchor, old, current, editions)
+            discussion.comments.append(entry)
+            if anchor.eid and anchor.status != "orphaned":
+                discussion.by_element.setdefault(anchor.eid, []).append(entry)
+    window = published.draft.meta.discussion
+    discussion.figures = figures(reviews, window.closes if window else None, today, overdue_days)
+    discussion.delays = answer_delays(reviews)
+    return discussion
+
+
+def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]]) -> str:
+    """Put a "N comments" disclosure after the first block of each commented element.
+
+    A <details> element opens without JavaScript and is reachable by keyboard.
+    """
+    for eid, entries in sorted(by_element.items()):
+        marker = f'id="{eid}"'
+        at = content.find(marker)
+        if at < 0:
+            continue
+        closing = min(
+            (i for i in (content.find("</p>", at), content.find("</h", at)) if i >= 0),
+            default=-1,
+        )
+        if closing < 0:
+            continue
+        end = content.find(">", closing) + 1
+        content = content[:end] + _thread(entries) + content[end:]
+    return content
+
+
+def _thread(entries: list[dict[str, Any]]) -> str:
+    count = len(entries)
+    items = "".join(
+        f'<li><a href="{html.escape(e["review_href"])}">{html.escape(e["author"])}</a>: '
+        f'{html.escape(e["excerpt"])} <span class="lt-disposition lt-disposition--'
+        f'{e["disposition"] or "pending"}">{html.escape(e["disposition_label"])}</span></li>'
+        for e in entries
+    )
+    noun = "comment" if count == 1 else "comments"
+    return (
+        f'<details class="lt-thread"><summary>{count} {noun}</summary>'
+        f'<ul class="lt-thread__list">{items}</ul></details>'
+    )
+
+
+def _anchor(
+    comment: MergedComment,
+    old: Edition | None,
+    current: Edition,
+    anchorers: dict[str, Reanchorer],
+) -> Anchor:
+    if old is None or old.version is None:
+        return Anchor(
+            "orphaned", None, None, None, None, "The revision it was made on is not in history."
+        )
+    key = old.version.revision.sha
+    if key not in anchorers:
+        anchorers[key] = Reanchorer(old, current)
+    target = Target(comment.eid, comment.wid, comment.exact, comment.prefix, comment.suffix)
+    return anchorers[key].anchor(target)
+
+
+def _entry(
+    review: MergedReview,
+    comment: MergedComment,
+    anchor: Anchor,
+    old: Edition | None,
+    current: Edition,
+    editions: dict[str, Edition],
+) -> dict[str, Any]:
+    element = current.rendering.outline.find(anchor.eid) if anchor.eid else None
+    was = old.rendering.outline.find(comment.eid) if old else None
+    replaced = comment.exact or (was.text if was else "")
+    response = comment.response
+    addressed = None
+    if response and response.addressed_in:
+        match = [sha for sha in editions if sha.startswith(response.addressed_in)]
+        addressed = match[0] if match else response.addressed_in
+    author = review.name or "Anonymous"
+    if review.organization:
+        author = f"{author} ({review.organization})"
+    body = comment.body.strip()
+    return {
+        "id": comment.id,
+        "review_id": review.id,
+        "review_href": "",  # filled in by pages, which owns URLs
+        "author": author,
+        "submitted": review.submitted.date().isoformat(),
+        "revision": review.revision,
+        "was_label": _label(was) if was else comment.eid,
+        "was_eid": comment.eid,
+        "eid": anchor.eid,
+        "label": _label(element) if element else None,
+        "status": anchor.status,
+        "status_label": STATUS_LABELS[anchor.status],
+        "note": anchor.note,
+        "quote": comment.exact,
+        "new_quote": anchor.quote,
+        "body_html": render_comment(body),
+        "excerpt": body if len(body) <= 120 else body[:117].rsplit(" ", 1)[0] + "…",
+        "suggestion_html": render_ops(diff_words(replaced, comment.suggestion))
+        if comment.suggestion
+        else None,
+        "rationale_html": render_comment(comment.rationale) if comment.rationale else None,
+        "disposition": response.disposition if response else None,
+        "disposition_label": DISPOSITION_LABELS[response.disposition]
+        if response and response.disposition in DISPOSITION_LABELS
+        else "Awaiting answer",
+        "answer_html": render_comment(response.text) if response else None,
+        "answered_by": response.by if response else None,
+        "answered_on": response.date.isoformat() if response else None,
+        "addressed_in": addressed,
+    }
+
+
+def _label(element: Any) -> str:
+    """'Article 5, paragraph 2' from an element and the parents in its eId."""
+    parts = []
+    for piece in element.eid.split("__"):
+        kind, _, number = piece.partition("_")
+        name = {"art": "Article", "sec": "Section", "chp": "Chapter", "part": "Part"}.get(kind)
+        parts.append(
+            f"{name} {number}" if name else f"{'paragraph' if kind == 'para' else 'point'} {number}"
+        )
+    return ", ".join(parts)
+
+
+def group_by_status(comments: list[dict[str, Any]]) -> dict[str, int]:
+    """How many comments are current, moved, outdated and orphaned."""
+    counts: dict[str, int] = defaultdict(int)
+    for comment in comments:
+        counts[comment["status"]] += 1
+    return dict(counts)

@@ -1,0 +1,130 @@
+"""Pages of the public record: each draft's comments and answers, each merged review at
+the address its tracking number leads to, and the accountability table of agencies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from site_builder.accountability import Figures, combine
+from site_builder.discussion import Discussion, group_by_status
+from site_builder.pages import (
+    ACCOUNTABILITY_SRC,
+    PageSpec,
+    SiteContext,
+    comments_src,
+    draft_src,
+    review_src,
+    revision_src,
+)
+from site_builder.render import Published
+
+
+def record_specs(
+    site: SiteContext, drafts: Sequence[Published], discussions: dict[str, Discussion]
+) -> list[PageSpec]:
+    """The comments page of every draft, a page per merged review, and accountability."""
+    specs: list[PageSpec] = []
+    rows = []
+    for published in site.ordered(drafts):
+        slug = published.draft.slug
+        discussion = discussions[slug]
+        _link(site, slug, discussion, published)
+        draft = {
+            "slug": slug,
+            "title": published.draft.meta.title,
+            "agency": published.draft.meta.agency,
+            "url": site.url(draft_src(slug)),
+            "comments_url": site.url(comments_src(slug)),
+        }
+        figures = _figures(discussion.figures)
+        rows.append({**draft, **figures})
+        specs.append(
+            PageSpec(
+                comments_src(slug),
+                f"{published.draft.meta.title} — comments and answers",
+                "lawtrail/comments.html",
+                "",
+                data={
+                    "draft": draft,
+                    "comments": discussion.comments,
+                    "figures": figures,
+                    "rejected": discussion.rejected,
+                    "statuses": group_by_status(discussion.comments),
+                },
+            )
+        )
+        by_review: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for comment in discussion.comments:
+            by_review[comment["review_id"]].append(comment)
+        for review in discussion.reviews:
+            specs.append(
+                PageSpec(
+                    review_src(slug, review.id),
+                    f"Review {review.id}",
+                    "lawtrail/review.html",
+                    "",
+                    data={
+                        "draft": draft,
+                        "review": {
+                            "id": review.id,
+                            "submitted": review.submitted.date().isoformat(),
+                            "merged_on": review.merged_on.isoformat(),
+                            "revision": review.revision,
+                            "revision_url": site.url(revision_src(slug, review.revision)),
+                        },
+                        "comments": by_review[review.id],
+                    },
+                )
+            )
+    specs.append(_accountability(rows, drafts, discussions))
+    return specs
+
+
+def _accountability(
+    rows: list[dict[str, Any]], drafts: Sequence[Published], discussions: dict[str, Discussion]
+) -> PageSpec:
+    agencies: dict[str, list[Published]] = defaultdict(list)
+    for published in drafts:
+        agencies[published.draft.meta.agency].append(published)
+    per_agency = []
+    for agency, members in sorted(agencies.items()):
+        parts = []
+        for published in members:
+            discussion = discussions[published.draft.slug]
+            assert discussion.figures is not None
+            parts.append((discussion.figures, discussion.delays))
+        per_agency.append({"agency": agency, "drafts": len(members), **_figures(combine(parts))})
+    return PageSpec(
+        ACCOUNTABILITY_SRC,
+        "Accountability",
+        "lawtrail/accountability.html",
+        "",
+        in_nav=True,
+        data={"agencies": per_agency, "drafts": rows},
+    )
+
+
+def _figures(figures: Figures | None) -> dict[str, Any]:
+    assert figures is not None
+    rate = figures.response_rate
+    return {
+        "received": figures.received,
+        "answered": figures.answered,
+        "rate": f"{rate:.0%}" if rate is not None else "—",
+        "median_days": f"{figures.median_days:g}" if figures.median_days is not None else "—",
+        "overdue": figures.overdue,
+    }
+
+
+def _link(site: SiteContext, slug: str, discussion: Discussion, published: Published) -> None:
+    """Site-relative URLs for the templates (which make them relative with `| url`)."""
+    known = {e.version.revision.sha for e in published.versions if e.version}
+    for comment in discussion.comments:
+        comment["review_url"] = site.url(review_src(slug, comment["review_id"]))
+        comment["element_url"] = (
+            site.url(draft_src(slug)) + f"#{comment['eid']}" if comment["eid"] else None
+        )
+        sha = comment["addressed_in"]
+        comment["addressed_url"] = site.url(revision_src(slug, sha)) if sha in known else None

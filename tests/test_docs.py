@@ -58,6 +58,9 @@ def test_every_generated_page_kind_is_documented() -> None:
         pages.revision_src("<slug>", "<sha10>"),
         pages.compare_src("<slug>", "<sha10>", "<sha10>"),
         pages.stage_src("<stage>"),
+        pages.comments_src("<slug>"),
+        pages.review_src("<slug>", "<review_id>"),
+        pages.ACCOUNTABILITY_SRC,
     ):
         assert f"`/{src.removesuffix('index.md')}`" in doc, src
 

@@ -92,7 +92,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, list[str], Bui
                 "quote": {"exact": "publish the tariff online"},
             },
         ),
-        comment(3, rid, "art_2__para_3", "Which regulator?"),
+        comment(3, rid, "art_2__para_3", "Which one? See [the list](https://example.org/list)."),
         comment(
             4,
             rid,
@@ -111,6 +111,24 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, list[str], Bui
     folder.mkdir(parents=True)
     (folder / f"{rid}.yml").write_text(dump_review(review(rid, first, comments)))
     (folder / "rejected.yml").write_text("reasons:\n  spam: 3\n  off topic: 1\n")
+    # Hostile text in every field a reader or moderator can fill.
+    hostile = "20260105-xxxxxxxxxx"
+    attack = comment(
+        1,
+        hostile,
+        "art_1__para_1",
+        XSS,
+        suggestion=XSS,
+        rationale=XSS,
+        target={
+            "eid": "art_1__para_1",
+            "wid": "art_1__para_1",
+            "quote": {"exact": "applies", "prefix": XSS, "suffix": XSS},
+        },
+    )
+    (folder / f"{hostile}.yml").write_text(
+        dump_review(review(hostile, first, [attack], author={"name": XSS, "organization": XSS}))
+    )
     repo.git("add", "-A")
     repo.commit("Merge review")
     second = repo.revise("fees", draft(REV2, stage="revision", discussion=WINDOW), "Revise")
@@ -143,6 +161,7 @@ def test_comments_are_reanchored_onto_the_new_revision(
     assert found[f"{rid}-2"][0] == "Outdated: the text has changed"
     assert found[f"{rid}-3"][0] == "Orphaned: the text is gone"
     assert found[f"{rid}-4"] == ("On the current text", "Article 1")
+    assert found["20260105-xxxxxxxxxx-1"] == ("On the current text", "Article 1, paragraph 1")
 
 
 def test_an_element_shows_its_comment_count_and_opens_them(
@@ -193,12 +212,27 @@ def test_each_review_has_a_page_at_its_tracking_number(
 def test_comment_markdown_is_sanitised(site: tuple[Repo, list[str], Build]) -> None:
     """No script, no event handler, no javascript: link survives; links are nofollow ugc."""
     _, _, built = site
-    for page in ("drafts/fees/comments/", "drafts/fees/reviews/20260105-aaaaaaaaaa/"):
-        html = (built.site / page / "index.html").read_text()
-        assert "onerror" not in html
-        assert "javascript:alert" not in html
-        assert '<script>alert("x")' not in html
-        assert "alert(1)" not in html or "&lt;img" in html
+    for page in (
+        "drafts/fees/",
+        "drafts/fees/comments/",
+        "drafts/fees/reviews/20260105-aaaaaaaaaa/",
+        "drafts/fees/reviews/20260105-xxxxxxxxxx/",
+    ):
+        soup = built.html(page)
+        handlers = [
+            (tag.name, attr)
+            for tag in soup.find_all(True)
+            for attr in tag.attrs
+            if attr.lower().startswith("on")
+        ]
+        assert handlers == [], page
+        assert [s for s in soup.find_all("script") if "alert" in s.text] == [], page
+        assert [a for a in soup.find_all("a") if "javascript:" in a.get("href", "")] == []
+        assert soup.find("img", src="x") is None
+    review = built.html("drafts/fees/reviews/20260105-xxxxxxxxxx/")
+    assert "<img src=x onerror=alert(1)>" in review.select_one(".lt-comment__head strong").text
+    links = built.html("drafts/fees/comments/").select(".lt-proposals td a[href^='https:']")
+    assert links and all(a["rel"] == ["nofollow", "ugc"] for a in links)
 
 
 def test_accountability_counts_per_agency_and_draft(
@@ -208,9 +242,9 @@ def test_accountability_counts_per_agency_and_draft(
     _, _, built = site
     row = built.html("accountability/").select(".lt-figures-table tbody tr")[0]
     cells = [cell.text for cell in row.find_all(["th", "td"])]
-    # One of four answered, 20 days after submission; the window closed 2026-01-20 and the
+    # One of five answered, 20 days after submission; the window closed 2026-01-20 and the
     # newest commit is days later, under the 30-day default: nothing overdue yet.
-    assert cells == ["Ministry of Tests", "1", "4", "1", "25%", "20", "0"]
+    assert cells == ["Ministry of Tests", "1", "5", "1", "20%", "20", "0"]
 
 
 def test_rule_breaches_warn_and_strict_fails(tmp_path: Path) -> None:
@@ -297,7 +331,11 @@ def test_xss_payloads_do_nothing_in_chromium(
             for link in page.locator(".lt-comment a, .lt-proposals a").all():
                 href = link.get_attribute("href") or ""
                 assert not href.lower().startswith("javascript:")
+            page.locator(
+                "details.lt-thread summary"
+            ).first.click() if path == "drafts/fees/" else None
         assert dialogs == []
+        assert page.evaluate("() => window.__xss === undefined")
         page.close()
     finally:
         process.terminate()

@@ -45,9 +45,10 @@ system-packages:
 test: lint system-packages
 	$(BIN)/pytest -q -rs
 
-## bench: build benchmarks against a plain mkdocs-material baseline
+## bench: every benchmark, each against a baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/intake.py
 
 clean:
 	rm -rf site $(VENV)

@@ -23,7 +23,7 @@ C. Crash: a fresh server and spool take the same POST load; half-way through the
    every acknowledged id must be found (lost = 0). The server is restarted on that spool and
    a sample of the ids must answer `pending` over HTTP. A SIGKILL tests that no
    acknowledged record is torn, skipped or left unwritten by a dying process; it does not
-   cut power, so it cannot show that fdatasync was called (the spool's tests do that).
+   cut power, so it cannot show that the records had reached the disk.
 
 Targets: accepted reviews per second at least 0.30 of the baseline's requests per second,
 POST p99 at most 100 ms at 16 clients, nothing acknowledged lost. Missed targets are
@@ -46,14 +46,16 @@ The clients share the machine with the server. So that they are not the limit, t
 several processes (`--client-processes`, one per CPU by default: one Python process's GIL
 caps its threads at one core), each with persistent `http.client` connections (gunicorn's
 sync workers close after each response; the connection reopens). Per phase the CPU used by
-the server's process group, by each client process and left idle is printed from `/proc`,
-with the server's CPU time per request, which no client overhead can distort. Client
-overhead that takes CPU from the server depresses the baseline more than phase B (it
-serves more requests), so it can only flatter the ratio; the CPU per request shows by how
-much.
+the server's process group, by each client process, by other processes and left idle is
+printed from `/proc`, with the server's CPU time per request, which no client overhead can
+distort. Client overhead that takes CPU from the server depresses the baseline more than
+phase B (it serves more requests), so it can only flatter the ratio; the CPU per request
+shows by how much. Other work on the machine during one phase and not the other skews the
+ratio either way: the report says when it saw some.
 
 Usage: `.venv/bin/python benchmarks/intake.py [--clients 16] [--seconds 10] [--workers 4]
-[--warmup 1] [--client-processes N] [--keep DIR]`.
+[--warmup 1] [--client-processes N] [--repeat K] [--keep DIR]`. On a machine shared with
+other work, `--repeat K` alternates phases A and B K times and keeps the fastest of each.
 """
 
 from __future__ import annotations
@@ -231,20 +233,32 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://{HOST}:{self.port}{path}"
 
-    def wait_healthy(self, timeout: float = 60.0) -> None:
-        """Wait for `GET /api/v1/health` to answer 200; raise with the log if it does not."""
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait for `GET /api/v1/health` to answer 200, then check the draft is open.
+
+        Health does not load the drafts, so a worker that cannot (a broken checkout) is
+        found by the second request. Raises with the server's log if either fails.
+        """
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}\n{self.tail()}")
             try:
                 with urllib.request.urlopen(self.url("/api/v1/health"), timeout=2) as answer:
                     if answer.status == 200:
-                        return
+                        break
             except (OSError, urllib.error.URLError):
                 pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn was not healthy after {timeout:.0f} s\n{self.tail()}")
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn was not healthy after {timeout:.0f} s\n{self.tail()}")
+        try:
+            with urllib.request.urlopen(self.url(f"/api/v1/drafts/{SLUG}"), timeout=30) as answer:
+                status = json.load(answer)
+        except (OSError, urllib.error.URLError, ValueError) as err:
+            raise RuntimeError(f"GET /api/v1/drafts/{SLUG} failed: {err}\n{self.tail()}") from err
+        if status.get("open") is not True:
+            raise RuntimeError(f"the draft is not open for comment: {status}")
 
     def tail(self, lines: int = 30) -> str:
         try:
@@ -268,23 +282,23 @@ class Server:
                 ticks += sum(int(value) for value in stat[11:15])  # utime stime cutime cstime
         return ticks / os.sysconf("SC_CLK_TCK")
 
+    def send(self, signum: int) -> None:
+        """Send a signal to the whole process group: the master and every worker at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pgid, signum)
+
     def kill(self) -> None:
         """SIGKILL the master and every worker at once, and wait until all are gone."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pgid, signal.SIGKILL)
+        self.send(signal.SIGKILL)
         self.process.wait()
         self._wait_group_gone(10.0)
 
     def stop(self) -> None:
         """Stop gracefully (SIGTERM to the group), SIGKILL whatever is left after 10 s."""
         if self.process.poll() is None:
-            try:
-                os.killpg(self.pgid, signal.SIGTERM)
+            self.send(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                pass
         if self.members() or self.process.poll() is None:
             self.kill()
 
@@ -534,9 +548,10 @@ def run_load(
         else:
             _sleep_until(load.window_start + crash_after)
             server_end, machine_end = server.cpu_seconds(), _machine_cpu_seconds()
-            server.kill()
+            server.send(signal.SIGKILL)
             window_end = time.time()
             stop.set()
+            server.kill()  # waits until the master and every worker are gone
         for _ in procs:
             tallies.append(out.get(timeout=args.seconds + REQUEST_TIMEOUT + 30))
         for proc in procs:
@@ -550,7 +565,7 @@ def run_load(
     crashed = [t.crashed for t in tallies if t.crashed]
     if crashed:
         raise RuntimeError(f"a client failed: {crashed[0]}")
-    return Phase(
+    phase = Phase(
         name=name,
         seconds=window_end - window_start,
         ok=sum(t.ok for t in tallies),
@@ -562,6 +577,11 @@ def run_load(
         busy_cpu=_delta(*(None if m is None else m[0] for m in (machine_start, machine_end))),
         idle_cpu=_delta(*(None if m is None else m[1] for m in (machine_start, machine_end))),
     )
+    if phase.ok == 0:  # nothing to measure: the server is broken, not slow
+        raise RuntimeError(
+            f"phase {name}: no request succeeded (errors {_errors(phase.errors)})\n{server.tail()}"
+        )
+    return phase
 
 
 def _delta(start: float | None, end: float | None) -> float | None:
@@ -652,7 +672,7 @@ def crash_check(
     spool_dir = root / "spool-crash"
     server = Server(repo, spool_dir, args.workers, root / "gunicorn-crash.log")
     servers.append(server)
-    server.wait_healthy()
+    server.wait_ready()
     crash = run_load("C", "post", server, revision, args, crash_after=args.seconds / 2)
     acked = crash.acknowledged
     spool = Spool(spool_dir)
@@ -665,6 +685,10 @@ def crash_check(
         f"  acknowledged {len(acked)}, found {len(found)}, lost {lost}   "
         f"(target 0: {_verdict(lost == 0 and len(acked) > 0)})"
     )
+    print(
+        f"  before the kill: {crash.ok} accepted, {crash.rate:.1f} reviews/s, "
+        f"errors {_errors(crash.errors)} (requests cut by the kill may count)"
+    )
     duplicates = len(acked) - len(set(acked))
     print(
         f"  spool after recover(): {stored} pending reviews (answers cut off by the kill "
@@ -672,7 +696,7 @@ def crash_check(
     )
     restarted = Server(repo, spool_dir, args.workers, root / "gunicorn-restart.log")
     servers.append(restarted)
-    restarted.wait_healthy()
+    restarted.wait_ready()
     sample = random.Random(1).sample(acked, min(SAMPLE, len(acked)))
     pending = 0
     for review_id in sample:
@@ -708,11 +732,17 @@ def run(args: argparse.Namespace, root: Path) -> None:
     try:
         server = Server(repo, spool_dir, args.workers, root / "gunicorn.log")
         servers.append(server)
-        server.wait_healthy()
-        baseline = run_load("A", "get", server, revision, args)
-        print_phase(f"phase A  GET /api/v1/drafts/{SLUG} (trivial baseline)", "req", baseline)
-        reviews = run_load("B", "post", server, revision, args)
-        print_phase("phase B  POST /api/v1/reviews (accepted, durable)", "reviews", reviews)
+        server.wait_ready()
+        runs_a: list[Phase] = []
+        runs_b: list[Phase] = []
+        for _ in range(args.repeat):  # alternating, so drifting load on the machine hits both
+            runs_a.append(run_load("A", "get", server, revision, args))
+            runs_b.append(run_load("B", "post", server, revision, args))
+        baseline = max(runs_a, key=lambda phase: phase.rate)
+        reviews = max(runs_b, key=lambda phase: phase.rate)
+        best = f", the fastest of {args.repeat} runs" if args.repeat > 1 else ""
+        print_phase(f"phase A  GET /api/v1/drafts/{SLUG} (trivial baseline{best})", "req", baseline)
+        print_phase(f"phase B  POST /api/v1/reviews (accepted, durable{best})", "reviews", reviews)
         server.stop()
         ratio = reviews.rate / baseline.rate if baseline.rate else 0.0
         p99 = reviews.percentile(0.99)
@@ -724,10 +754,8 @@ def run(args: argparse.Namespace, root: Path) -> None:
             f"POST p99 at {args.clients} clients: {p99:.1f} ms (target <= {TARGET_P99_MS:g} ms): "
             f"{_verdict(p99 <= TARGET_P99_MS)}"
         )
-        errors = sum(reviews.errors.values())
-        print(f"phase B errors (any answer but 201): {_errors(reviews.errors)}")
-        if errors == 0 and reviews.ok == 0:
-            print("  no review was accepted: MISSED")
+        errors = sum((phase.errors for phase in runs_b), Counter[str]())
+        print(f"phase B errors (any answer but 201, every run): {_errors(errors)}")
         if baseline.server_cpu and reviews.server_cpu and baseline.ok and reviews.ok:
             cost = (reviews.server_cpu / reviews.ok) / (baseline.server_cpu / baseline.ok)
             print(f"server CPU per request, B over A: {cost:.2f}x")
@@ -752,10 +780,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=os.cpu_count() or 1,
         help="processes the clients are spread over (one per CPU)",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run A and B K times alternately, keep the fastest"
+    )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="move repo, spools, logs to DIR")
     args = parser.parse_args(argv)
-    if min(args.clients, args.workers, args.client_processes) < 1 or args.seconds <= 0:
-        parser.error("--clients, --workers, --client-processes and --seconds must be positive")
+    if min(args.clients, args.workers, args.client_processes, args.repeat) < 1:
+        parser.error("--clients, --workers, --client-processes and --repeat must be at least 1")
+    if args.seconds <= 0:
+        parser.error("--seconds must be positive")
     if args.warmup < 0:
         parser.error("--warmup cannot be negative")
     if args.keep is not None and args.keep.exists():

@@ -49,6 +49,7 @@ test: lint system-packages
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/anchoring.py
 	$(BIN)/python benchmarks/record.py
 
 clean:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeAlias
 
 import fast_diff_match_patch as fdmp
 
@@ -55,9 +56,18 @@ _MAX_ERRORS = 256  # Hypothesis's cap on the errors an approximate match may hav
 _MAX_OCCURRENCES = 1000  # exact occurrences scored per search; a phrase this common says little
 _CANDIDATES = 6  # regions of the text where approximate matching is tried, best seeded first
 _STEM = 4  # word prefix used as a seed: Russian and Kazakh inflect by ending, roots stay
+_COMMON_SEED = 500  # a stem found more often than this in the searched text is too common
+_MIN_SEEDS = 3  # stems that vote when all of a quote's are common
+# Notes for readers when the comment stays where it was.
+_UNCHANGED = "Unchanged in this revision."
+_TEXT_CHANGED = "The text of this provision was changed."
+_MAYBE_CHANGED = "The text of this provision may have changed."
+_QUOTE_UNCHANGED = "The quoted words are unchanged."
+_QUOTE_CHANGED = "The quoted words were changed."
 _SPACE = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
 _NON_SPACE = re.compile(r"\S+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,10 @@ class Target:
 def reanchor(target: Target, old: Edition, new: Edition) -> Anchor:
     """Re-anchor one comment made on `old` onto the later revision `new`."""
     return Reanchorer(old, new).anchor(target)
+
+
+# Whether a match at new [start, end) may stand for the quote.
+_Filter: TypeAlias = Callable[[int, int], bool]
 
 
 @dataclass(frozen=True)
@@ -190,7 +204,6 @@ class _Side:
         outline = edition.rendering.outline
         self.elements = {element.eid: element for element in outline.elements}
         self.eid_of_wid = {wid: eid for eid, wid in edition.wids.items()}
-        self.wids = edition.wids
         self.blocks = outline.blocks
         # The whole text is the blocks joined as `Element.text` joins them, so every element's
         # text is a slice of it and a span found in one maps onto the other by an offset.
@@ -232,7 +245,8 @@ class _Side:
         self.tokens: list[str] = []
         self.offsets: list[int] = []
         self.code = ""
-        self._stems: dict[str, list[int]] | None = None
+        self._stems: dict[str, list[int]] = {}
+        self._lower: str | None = None
 
     def encode(self, table: dict[str, str]) -> None:
         """Tokenise the whole text and encode it one character per token."""
@@ -305,6 +319,7 @@ class _Side:
         bounds: tuple[int, int],
         hint: int | None,
         whole_words: bool = False,
+        allowed: _Filter | None = None,
     ) -> _Match | None:
         """The best exact occurrence of `quote` within bounds, by context and position.
 
@@ -316,6 +331,7 @@ class _Side:
             (start, end)
             for start, end in _occurrences(self.text, quote, *bounds)
             if not (whole_words and _cuts_word(self.text, start, end))
+            and (allowed is None or allowed(start, end))
         ]
         if len(spans) > 1:
             # Where prefix and suffix agree exactly the quote is surely the one commented on;
@@ -336,7 +352,12 @@ class _Side:
         return best
 
     def find_approximate(
-        self, quote: str, context: tuple[str, str], bounds: tuple[int, int], hint: int | None
+        self,
+        quote: str,
+        context: tuple[str, str],
+        bounds: tuple[int, int],
+        hint: int | None,
+        allowed: _Filter | None = None,
     ) -> _Match | None:
         """The best approximate match of `quote` within bounds, snapped to whole words.
 
@@ -346,33 +367,37 @@ class _Side:
         """
         pattern = _SPACE.sub(" ", quote)
         length = len(pattern)
-        allowed = min(_MAX_ERRORS, length // 2)
+        budget = min(_MAX_ERRORS, length // 2)
         lo, hi = bounds
-        width = max(16, allowed)
-        stems = self._stem_index()
+        width = max(16, budget)
+        seeds: list[tuple[int, list[int]]] = []  # (offset in the quote, places in bounds)
+        for word in _WORD.finditer(pattern):
+            places = self._stem_places(_stem(word.group()))
+            first, stop = bisect_left(places, lo), bisect_left(places, hi)
+            if stop > first:
+                seeds.append((word.start(), places[first:stop]))
+        # Words as common as "the" vote everywhere and only add noise (and time) to the count,
+        # so the rarest words vote, and common ones only when too few rare ones are left.
+        seeds.sort(key=lambda seed: len(seed[1]))
+        rare = [seed for seed in seeds if len(seed[1]) <= _COMMON_SEED] or seeds[:_MIN_SEEDS]
         votes: Counter[int] = Counter()
-        position = 0
-        for token in _tokenize(pattern):
-            places = stems.get(_stem(token)) if _WORD_CHAR.match(token) else None
-            if places:
-                first, stop = bisect_left(places, lo), bisect_left(places, hi)
-                votes.update([(place - position) // width for place in places[first:stop]])
-            position += len(token)
+        for position, places in rare:
+            votes.update([(place - position) // width for place in places])
         windows = sorted(
             (
-                max(lo, diagonal * width - allowed),
-                min(hi, (diagonal + 1) * width + length + allowed),
+                max(lo, diagonal * width - budget),
+                min(hi, (diagonal + 1) * width + length + budget),
             )
             for diagonal, _count in votes.most_common(_CANDIDATES)
         )
         best: _Match | None = None
         for window in _merged(windows):
-            found = _approximate(pattern, self.text, window, allowed)
+            found = _approximate(pattern, self.text, window, budget)
             if found is None:
                 continue
             start, end, errors = found
             start, end = _snap(self.text, start, end, lo, hi)
-            if start >= end:
+            if start >= end or (allowed is not None and not allowed(start, end)):
                 continue
             score = self._score(start, end, errors, length, context, bounds, hint)
             if best is None or score > best.score:
@@ -402,15 +427,27 @@ class _Side:
             + _POSITION_WEIGHT * position
         ) / _TOTAL_WEIGHT
 
-    def _stem_index(self) -> dict[str, list[int]]:
-        """Character offsets of each word stem in the whole text, built on first use."""
-        if self._stems is None:
-            index: defaultdict[str, list[int]] = defaultdict(list)
-            for token, offset in zip(self.tokens, self.offsets, strict=False):
-                if _WORD_CHAR.match(token):
-                    index[_stem(token)].append(offset)
-            self._stems = dict(index)
-        return self._stems
+    def _stem_places(self, stem: str) -> list[int]:
+        """Offsets of the words beginning with `stem` in the whole text, ascending.
+
+        Looked up when first needed rather than indexed up front: a literal search scans
+        300 KB in under a millisecond, and most revisions need a handful of stems, if any.
+        """
+        places = self._stems.get(stem)
+        if places is None:
+            if self._lower is None:
+                self._lower = self.text.lower()
+            # The literal comes first so the regex engine can skip ahead to it; the lookbehind
+            # after it checks that it begins a word.
+            word_start = rf"(?<!\w[\s\S]{{{len(stem)}}})"
+            if len(self._lower) == len(self.text):
+                pattern = re.compile(re.escape(stem) + word_start)
+                found = pattern.finditer(self._lower)
+            else:  # lower-casing changed a length ("İ"): offsets would shift, search as is
+                pattern = re.compile(re.escape(stem) + word_start, re.IGNORECASE)
+                found = pattern.finditer(self.text)
+            places = self._stems[stem] = [match.start() for match in found]
+        return places
 
 
 class Reanchorer:
@@ -439,15 +476,22 @@ class Reanchorer:
         if quote is None:
             return Anchor(ORPHANED, None, None, None, None, "The provision was removed.")
         context = (target.prefix, target.suffix)
-        hint: int | None = None
         located = self._locate_old(old, quote, context)
-        if located is not None:
-            changed, start, end = self._whole_trace().follow(*located)
-            hint = start
-            element = self._new.innermost(start, end) if start < end else None
-            if not changed and element is not None:
-                return self._moved_quote(element, start, end)
-        return self._search_everywhere(quote, context, hint)
+        if located is None:
+            return self._search_everywhere(quote, context, None, None)
+        whole = self._whole_trace()
+        changed, start, end = whole.follow(*located)
+        element = self._new.innermost(start, end) if start < end else None
+        if not changed and element is not None:
+            return self._moved_quote(element, start, end)
+
+        def arrived(low: int, high: int) -> bool:
+            # Words that were already elsewhere in the old revision (boilerplate recurs all
+            # over a law) are other occurrences, not where this quote went: a match counts if
+            # it is what became of the quoted span, or text this revision inserted.
+            return (low < end and start < high) or whole.inserts_words(low, high)
+
+        return self._search_everywhere(quote, context, start, arrived)
 
     # Rule 1: the element with the same wId --------------------------------------------------
 
@@ -457,62 +501,44 @@ class Reanchorer:
         """Anchor on the element that carries the comment's wId in the new revision."""
         renumbered = new.eid != (old.eid if old is not None else target.eid)
         where = self._new.place(new)
+        kept = f"Now {where}." if renumbered else None
         if quote is None:
             if old is None or old.eid not in self._old.spans:
-                note = (
-                    f"Now {where}; its text may have changed."
-                    if renumbered
-                    else ("This provision's text may have changed.")
-                )
-                return Anchor(OUTDATED, new.eid, None, None, None, note)
+                # A review that names an element its revision does not have: nothing to compare.
+                changed = f"Now {where}; its text may have changed." if renumbered else None
+                return Anchor(OUTDATED, new.eid, None, None, None, changed or _MAYBE_CHANGED)
             if self._old.signature(old.eid) != self._new.signature(new.eid):
-                note = (
-                    f"Now {where}; its text was changed."
-                    if renumbered
-                    else ("This provision's text was changed.")
-                )
-                return Anchor(OUTDATED, new.eid, None, None, None, note)
-            if renumbered:
-                return Anchor(MOVED, new.eid, None, None, None, f"Now {where}.")
-            return Anchor(CURRENT, new.eid, None, None, None, "Unchanged in this revision.")
+                changed = f"Now {where}; its text was changed." if renumbered else None
+                return Anchor(OUTDATED, new.eid, None, None, None, changed or _TEXT_CHANGED)
+            status = MOVED if renumbered else CURRENT
+            return Anchor(status, new.eid, None, None, None, kept or _UNCHANGED)
 
-        base, limit = self._new.spans[new.eid]
+        changed = f"Now {where}; the quoted words were changed." if renumbered else None
         context = (target.prefix, target.suffix)
         located = self._locate_old(old, quote, context)
-        if old is not None and located is not None:
-            trace = self._pair_trace(old.eid, new.eid)
-            if trace is not None:
-                old_base = self._old.spans[old.eid][0]
-                changed, start, end = trace.follow(located[0] - old_base, located[1] - old_base)
-                start, end = _trim(self._new.text, base + start, base + end)
-                if not changed:
-                    status = MOVED if renumbered else CURRENT
-                    note = f"Now {where}." if renumbered else "The quoted words are unchanged."
-                    return self._span_anchor(status, new, start, end, note)
-                note = (
-                    f"Now {where}; the quoted words were changed."
-                    if renumbered
-                    else "The quoted words were changed."
-                )
-                if start < end:
-                    return self._span_anchor(OUTDATED, new, start, end, note)
-                return Anchor(OUTDATED, new.eid, None, None, None, note)
+        trace = self._pair_trace(old.eid, new.eid) if old is not None and located else None
+        if old is not None and located is not None and trace is not None:
+            old_base, base = self._old.spans[old.eid][0], self._new.spans[new.eid][0]
+            words_changed, start, end = trace.follow(located[0] - old_base, located[1] - old_base)
+            start, end = _trim(self._new.text, base + start, base + end)
+            if not words_changed:
+                status = MOVED if renumbered else CURRENT
+                return self._span_anchor(status, new, start, end, kept or _QUOTE_UNCHANGED)
+            if start < end:
+                return self._span_anchor(OUTDATED, new, start, end, changed or _QUOTE_CHANGED)
+            return Anchor(OUTDATED, new.eid, None, None, None, changed or _QUOTE_CHANGED)
 
-        # The quote cannot be placed in the old element (a review made on other text): look
-        # for it in the new element as it reads now.
-        match = self._search(quote, context, (base, limit), None)
+        # The quote is not in the old element (a review made on other text than this edition's)
+        # so it cannot be traced: look for it in the new element as it reads now.
+        match = self._search(quote, context, self._new.spans[new.eid], None)
         if match is not None and match.errors == 0:
             status = MOVED if renumbered else CURRENT
-            note = f"Now {where}." if renumbered else "The quoted words are unchanged."
-            return self._span_anchor(status, new, match.start, match.end, note)
-        note = (
-            f"Now {where}; the quoted words were changed."
-            if renumbered
-            else ("The quoted words were changed.")
-        )
+            return self._span_anchor(status, new, match.start, match.end, kept or _QUOTE_UNCHANGED)
         if match is not None:
-            return self._span_anchor(OUTDATED, new, match.start, match.end, note)
-        return Anchor(OUTDATED, new.eid, None, None, None, note)
+            return self._span_anchor(
+                OUTDATED, new, match.start, match.end, changed or _QUOTE_CHANGED
+            )
+        return Anchor(OUTDATED, new.eid, None, None, None, changed or _QUOTE_CHANGED)
 
     # Rules 2 and 3: the element is gone ------------------------------------------------------
 
@@ -521,9 +547,11 @@ class Reanchorer:
         note = f"The quoted words are now in {self._new.place(element)}."
         return self._span_anchor(MOVED, element, start, end, note)
 
-    def _search_everywhere(self, quote: str, context: tuple[str, str], hint: int | None) -> Anchor:
+    def _search_everywhere(
+        self, quote: str, context: tuple[str, str], hint: int | None, allowed: _Filter | None
+    ) -> Anchor:
         """Rule 3: a fuzzy search for the quote across the whole new revision."""
-        match = self._search(quote, context, (0, len(self._new.text)), hint)
+        match = self._search(quote, context, (0, len(self._new.text)), hint, allowed)
         element = self._new.innermost(match.start, match.end) if match is not None else None
         if match is None or element is None:
             return Anchor(
@@ -540,19 +568,24 @@ class Reanchorer:
         return self._span_anchor(OUTDATED, element, match.start, match.end, note)
 
     def _search(
-        self, quote: str, context: tuple[str, str], bounds: tuple[int, int], hint: int | None
+        self,
+        quote: str,
+        context: tuple[str, str],
+        bounds: tuple[int, int],
+        hint: int | None,
+        allowed: _Filter | None = None,
     ) -> _Match | None:
         """Exact search first, then approximate; None unless the match is good enough."""
         self._ensure_encoded()
         length = len(_SPACE.sub(" ", quote))
-        exact = self._new.find(quote, context, bounds, hint, whole_words=True)
+        exact = self._new.find(quote, context, bounds, hint, whole_words=True, allowed=allowed)
         if exact is not None and (
             length >= _MIN_QUOTE_ALONE or self._context_agrees(exact, context, bounds)
         ):
             return exact
         if length < _MIN_QUOTE_ALONE:
             return None
-        approximate = self._new.find_approximate(quote, context, bounds, hint)
+        approximate = self._new.find_approximate(quote, context, bounds, hint, allowed)
         if approximate is None or approximate.errors > (1 - _MIN_QUOTE_SIMILARITY) * length:
             return None
         return approximate
@@ -721,8 +754,8 @@ def _suffix_similarity(suffix: str, text: str, end: int, hi: int, exact: bool = 
 
 
 def _stem(word: str) -> str:
-    """The seed a word votes with: its first letters, case-folded."""
-    return word.casefold()[:_STEM]
+    """The seed a word votes with: its first letters, lower case."""
+    return word.lower()[:_STEM]
 
 
 def _merged(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

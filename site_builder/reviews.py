@@ -9,6 +9,7 @@ hostile strings (`!!python/object`, `---`, `yes`, NUL, U+2028, bidi controls) ex
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -277,13 +278,15 @@ class _Checker:
             raise ReviewError(self.errors)
 
 
+@functools.lru_cache(maxsize=4096)
 def render_comment(markdown_text: str) -> str:
     """A comment's Markdown as safe HTML: no scripts, handlers or javascript: links.
 
     nh3 (Rust's ammonia) whitelists tags, attributes and URL schemes, and marks every link
-    `rel="nofollow ugc"` so comment spam earns no search ranking.
+    `rel="nofollow ugc"` so comment spam earns no search ranking. Cached: campaigns and
+    stock answers repeat the same text many times.
     """
-    html = markdown.markdown(markdown_text, extensions=[], output_format="html")
+    html = _comment_markdown().reset().convert(markdown_text)
     return nh3.clean(
         html,
         tags=_COMMENT_TAGS,
@@ -291,6 +294,12 @@ def render_comment(markdown_text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow ugc",
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _comment_markdown() -> markdown.Markdown:
+    """One Markdown converter for all comments: building one costs more than converting."""
+    return markdown.Markdown(extensions=[], output_format="html")
 
 
 _COMMENT_TAGS = {

@@ -201,6 +201,8 @@ class StructureTreeprocessor(Treeprocessor):
 class StructureExtension(Extension):
     """Python-Markdown extension: structural elements of legal text get eIds."""
 
+    _md: Markdown | None = None
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.parser.blockprocessors.register(
             NumberedBlockProcessor(md.parser), "lawtrail_numbered", 45
@@ -209,9 +211,13 @@ class StructureExtension(Extension):
         # keeps ids already set on headings.
         md.treeprocessors.register(StructureTreeprocessor(md), "lawtrail_structure", 6)
         md.registerExtension(self)
+        self._md = md
 
     def reset(self) -> None:
-        pass
+        # Markdown skips tree processors on a blank text: without this, a blank draft
+        # would report the outline of the text converted before it.
+        if self._md is not None:
+            self._md.lawtrail_outline = Outline()  # type: ignore[attr-defined]
 
 
 def outline_of(md: Markdown) -> Outline:

@@ -18,6 +18,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from intake.moderation import decision
 from intake.openapi import openapi_document
 from intake.spool import SpoolError
 from intake.state import IntakeState
@@ -82,7 +83,10 @@ def review_status(review_id: str) -> Response:
     if not REVIEW_ID.match(review_id):
         raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
     intake = state()
-    pending = intake.spool.get(review_id)
+    decided = decision(intake.spool.directory, review_id)
+    if decided is not None and decided["status"] == "rejected":
+        return jsonify({"id": review_id, "status": "rejected", "draft": decided["draft"]})
+    pending = intake.spool.get(review_id) if decided is None else None
     if pending is not None:
         return jsonify(
             {

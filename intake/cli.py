@@ -1,0 +1,478 @@
+"""The `lawtrail` command: moderators merge or reject pending reviews, drafters answer
+comments and move drafts through their stages, and `lawtrail check` applies the rules.
+
+Each change is one git commit in the project at `--repo`, on `--branch`; see
+docs/moderation.md for the workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from intake.moderation import (
+    SUMMARY_PLACEHOLDER,
+    ModerationError,
+    Workspace,
+    check_reason,
+    decision,
+    merge,
+    move_stage,
+    new_draft,
+    pending_groups,
+    pending_review,
+    reject,
+    respond,
+)
+from intake.spool import Spool, SpoolError
+from site_builder.config import STAGES, LawtrailConfig
+from site_builder.reviews import DISPOSITIONS, ReviewError, dump_review
+
+PREVIEW_CHARS = 60
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+BY_HELP = "Who acts: 'Name' or 'Name <email>'. [default: git config user.name and user.email]"
+
+
+@dataclass
+class Settings:
+    """The global options, and what they lead to, loaded on first use."""
+
+    repo: Path
+    spool_dir: Path | None
+    branch: str
+    _site: tuple[Path, LawtrailConfig] | None = field(default=None, repr=False)
+
+    @property
+    def config_file(self) -> Path:
+        """The site's mkdocs.yml (LAWTRAIL_CONFIG_FILE, as the intake reads it)."""
+        return self.repo / os.environ.get("LAWTRAIL_CONFIG_FILE", "mkdocs.yml")
+
+    def spool(self) -> Spool:
+        """The intake's spool; an error if it does not exist (a wrong path, most likely)."""
+        directory = self.spool_dir or default_spool_dir()
+        if not directory.is_dir():
+            raise click.ClickException(
+                f"There is no spool at {directory}. Pass --spool (or set LAWTRAIL_SPOOL_DIR) "
+                "to the directory the intake stores pending reviews in."
+            )
+        try:
+            return Spool(directory)
+        except SpoolError as err:
+            raise click.ClickException(str(err)) from err
+
+    def options(self) -> LawtrailConfig:
+        """The lawtrail plugin's options from the site's mkdocs.yml."""
+        return self._load_site()[1]
+
+    def workspace(self) -> Workspace:
+        """The project checkout to commit to."""
+        drafts_dir, _ = self._load_site()
+        return Workspace(self.repo, drafts_dir, self.branch)
+
+    def today(self) -> dt.date:
+        """Today in the site's time zone: the date decisions and answers carry."""
+        return dt.datetime.now(ZoneInfo(self.options().timezone)).date()
+
+    def _load_site(self) -> tuple[Path, LawtrailConfig]:
+        if self._site is None:
+            self._site = _load_site(self.config_file)
+        return self._site
+
+
+def default_spool_dir() -> Path:
+    """The spool the intake uses with the same environment (see create_app).
+
+    LAWTRAIL_SPOOL_DIR, else `<instance folder>/spool`: the instance folder is
+    LAWTRAIL_INSTANCE_PATH, else Flask's for the `intake` package (`instance/` beside it
+    in a checkout, which is where `make run` keeps its spool).
+    """
+    from flask import Flask
+
+    configured = os.environ.get("LAWTRAIL_SPOOL_DIR")
+    if configured:
+        return Path(configured)
+    app = Flask("intake", instance_path=os.environ.get("LAWTRAIL_INSTANCE_PATH"))
+    return Path(app.instance_path) / "spool"
+
+
+class _Commands(click.Group):
+    """A group that turns a failing spool or file system into a message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SpoolError as err:
+            raise click.ClickException(str(err)) from err
+        except BrokenPipeError:
+            raise  # click handles `lawtrail reviews list | head` itself
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            raise click.ClickException(f"{where}{err.strerror or err}") from err
+
+
+@click.group(cls=_Commands)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LAWTRAIL_REPO",
+    default=".",
+    show_default=True,
+    show_envvar=True,
+    help="The project: its mkdocs.yml, drafts and git repository.",
+)
+@click.option(
+    "--spool",
+    "spool_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LAWTRAIL_SPOOL_DIR",
+    show_envvar=True,
+    help="The intake's spool of pending reviews. [default: the intake's, <instance>/spool]",
+)
+@click.option(
+    "--branch",
+    envvar="LAWTRAIL_BRANCH",
+    default="main",
+    show_default=True,
+    show_envvar=True,
+    help="The branch commits go to; lawtrail refuses to commit on any other.",
+)
+@click.pass_context
+def main(ctx: click.Context, repo: Path, spool_dir: Path | None, branch: str) -> None:
+    """Moderate reviews, answer comments and move drafts through their stages."""
+    ctx.obj = Settings(repo, spool_dir, branch)
+
+
+@main.group()
+def reviews() -> None:
+    """List, show, merge or reject pending reviews."""
+
+
+@reviews.command("list")
+@click.option("--draft", "slug", metavar="SLUG", help="Only the reviews of this draft.")
+@click.pass_obj
+def list_reviews(settings: Settings, slug: str | None) -> None:
+    """List pending reviews, duplicates grouped.
+
+    One line per group of identical copies, oldest first: the ids, draft, submission
+    time, count and the first words of the first comment.
+    """
+    groups = pending_groups(settings.spool(), slug)
+    if not groups:
+        click.echo("No pending reviews" + (f" of draft {slug}." if slug else "."))
+        return
+    click.echo("ID(S)  DRAFT  SUBMITTED  COUNT  COMMENT")
+    for group in groups:
+        sample = group.sample
+        ids = ",".join(group.review_ids)
+        click.echo(
+            f"{ids}  {group.draft}  {sample.get('submitted')}  {group.count}  {_preview(sample)}"
+        )
+    total = sum(group.count for group in groups)
+    click.echo(f"{total} pending review(s) in {len(groups)} group(s).", err=True)
+
+
+@reviews.command("show")
+@click.argument("review_id", metavar="ID")
+@click.option(
+    "--with-contact",
+    is_flag=True,
+    help="Also print the contact data kept with it (never commit or publish it).",
+)
+@click.pass_obj
+def show_review(settings: Settings, review_id: str, with_contact: bool) -> None:
+    """Print a review as YAML.
+
+    The contact data stored with it is left out unless --with-contact is given.
+    """
+    spool = settings.spool()
+    try:
+        review = dict(pending_review(spool, review_id))
+        note = ""
+    except ModerationError:
+        found = spool.get(review_id)
+        done = decision(spool.directory, review_id)
+        if found is None or done is None:
+            raise
+        review = dict(found)
+        note = f"# {done['status']} by {done.get('by')} on {done.get('date')}\n"
+    if with_contact:
+        review["contact"] = spool.contact(review_id)
+    click.echo(note + dump_review(review), nl=False)
+
+
+@reviews.command("merge")
+@click.argument("review_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--by", metavar="NAME", help=BY_HELP)
+@click.pass_obj
+def merge_reviews(settings: Settings, review_ids: tuple[str, ...], by: str | None) -> None:
+    """Merge pending reviews into the public record.
+
+    Each becomes drafts/<slug>/reviews/<id>.yml, without contact data, in its own commit.
+    """
+    ws, spool, ids = _prepare(settings, review_ids)
+    who, today = ws.identity(by), settings.today()
+    for review_id in ids:
+        sha = merge(ws, spool, review_id, who, today)
+        click.echo(f"Merged review {review_id} ({sha[:10]}).")
+
+
+@reviews.command("reject")
+@click.argument("review_ids", metavar="ID...", nargs=-1, required=True)
+@click.option(
+    "--reason",
+    required=True,
+    help="Why, in a few words; published as a count per reason, e.g. 'off-topic'.",
+)
+@click.option("--by", metavar="NAME", help=BY_HELP)
+@click.pass_obj
+def reject_reviews(
+    settings: Settings, review_ids: tuple[str, ...], reason: str, by: str | None
+) -> None:
+    """Reject pending reviews, counting them per reason.
+
+    The reviews stay unpublished: the public record is drafts/<slug>/reviews/rejected.yml,
+    a count of rejected reviews per reason.
+    """
+    reason = check_reason(reason)
+    ws, spool, ids = _prepare(settings, review_ids)
+    who, today = ws.identity(by), settings.today()
+    for review_id in ids:
+        sha = reject(ws, spool, review_id, reason, who, today)
+        click.echo(f"Rejected review {review_id}: {reason} ({sha[:10]}).")
+
+
+@main.command("respond")
+@click.argument("comment_id", metavar="COMMENT-ID")
+@click.option(
+    "--disposition",
+    type=click.Choice(DISPOSITIONS),
+    required=True,
+    help="What was done with the comment.",
+)
+@click.option("--text", required=True, help="The public answer: what was done and why.")
+@click.option(
+    "--addressed-in",
+    metavar="SHA",
+    help="The revision (a commit) that acted on the comment.",
+)
+@click.option("--by", metavar="NAME", help=BY_HELP)
+@click.pass_obj
+def respond_command(
+    settings: Settings,
+    comment_id: str,
+    disposition: str,
+    text: str,
+    addressed_in: str | None,
+    by: str | None,
+) -> None:
+    """Answer a comment of a merged review.
+
+    The answer is public: it is written into the review file and committed.
+    """
+    ws = settings.workspace()
+    who = ws.identity(by)
+    sha = respond(ws, comment_id, disposition, text, addressed_in, who, settings.today())
+    click.echo(f"Answered comment {comment_id}: {disposition} ({sha[:10]}).")
+
+
+@main.command("check")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a rule is broken.")
+@click.option(
+    "--min-days",
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="The minimum discussion window in days, both ends counted. "
+    "[default: the plugin's min_discussion_days, 10]",
+)
+@click.option(
+    "--overdue-days",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Days after the window closes when an unanswered comment is overdue. "
+    "[default: the plugin's overdue_days, 30]",
+)
+@click.pass_obj
+def check_command(
+    settings: Settings, strict: bool, min_days: int | None, overdue_days: int | None
+) -> None:
+    """Check the drafts against the rules.
+
+    Discussion windows of at least --min-days, no text changed after a window closed,
+    no adopted draft with unanswered comments, no answer overdue by more than
+    --overdue-days. Breaches are warnings (exit 0) unless --strict is given.
+    """
+    from site_builder.accountability import check_rules, figures
+    from site_builder.corpus import load_site_corpus
+    from site_builder.drafts import DraftError
+    from site_builder.history import HistoryError
+
+    options = settings.options()
+    minimum = options.min_discussion_days if min_days is None else min_days
+    overdue_after = options.overdue_days if overdue_days is None else overdue_days
+    try:
+        corpus = load_site_corpus(settings.config_file)
+    except (DraftError, HistoryError) as err:
+        raise click.ClickException(f"The drafts cannot be loaded:\n  {_indent(err)}") from err
+    today = dt.datetime.now(ZoneInfo(corpus.timezone)).date()
+    errors: list[str] = []
+    breaches: list[str] = []
+    for slug, published in sorted(corpus.drafts.items()):
+        draft = published.draft
+        if draft.meta.summary == SUMMARY_PLACEHOLDER:
+            click.echo(f"warning: {draft.source}: the summary is still the placeholder.", err=True)
+        try:
+            merged, _ = corpus.reviews(slug)
+        except ReviewError as err:
+            errors.extend(err.messages)
+            continue
+        found = [f"{b.message} [{b.rule}]" for b in check_rules(published, merged, minimum)]
+        window = draft.meta.discussion
+        closes = window.closes if window else None
+        late = figures(merged, closes, today, overdue_after).overdue
+        if late:
+            found.append(
+                f"{draft.source}: {late} comment(s) unanswered more than {overdue_after} days "
+                f"after the discussion closed on {closes}; answer each with 'lawtrail respond'. "
+                "[overdue-answers]"
+            )
+        breaches.extend(found)
+    for message in breaches:
+        click.echo(message)
+    if errors:
+        raise click.ClickException(
+            f"{len(errors)} problem(s) in review files:\n  " + "\n  ".join(errors)
+        )
+    summary = f"{len(breaches)} breach(es) of the rules in {len(corpus.drafts)} draft(s)."
+    if breaches and strict:
+        raise click.ClickException(summary + " (--strict)")
+    click.echo(summary, err=True)
+
+
+@main.group()
+def drafts() -> None:
+    """Start drafts and move them through their stages."""
+
+
+@drafts.command("new")
+@click.argument("slug")
+@click.option("--title", required=True, help="The act's title.")
+@click.option("--agency", required=True, help="The body that drafts it.")
+@click.option("--summary", help="A plain-language summary. [default: a placeholder to replace]")
+@click.option("--kind", help="Type of act: law, regulation, order...")
+@click.option("--language", help="BCP 47 code such as en, ru, kk. [default: the site's]")
+@click.pass_obj
+def new_draft_command(
+    settings: Settings,
+    slug: str,
+    title: str,
+    agency: str,
+    summary: str | None,
+    kind: str | None,
+    language: str | None,
+) -> None:
+    """Start a draft in stage initiated.
+
+    Writes drafts/SLUG/draft.md with valid front matter and a skeleton text, and commits it.
+    """
+    ws = settings.workspace()
+    given = dict(title=title, agency=agency, summary=summary, kind=kind, language=language)
+    values = {key: value for key, value in given.items() if value is not None}
+    sha = new_draft(ws, slug, values, ws.identity(None))
+    click.echo(f"Created {ws.label(ws.drafts_dir / slug / 'draft.md')} ({sha[:10]}).")
+
+
+@drafts.command("stage")
+@click.argument("slug")
+@click.argument("stage", type=click.Choice(STAGES))
+@click.option("--opens", type=_DATE, metavar="YYYY-MM-DD", help="First day of the discussion.")
+@click.option("--closes", type=_DATE, metavar="YYYY-MM-DD", help="Last day of the discussion.")
+@click.option(
+    "--min-days",
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    help="The shortest window allowed, both ends counted. "
+    "[default: the plugin's min_discussion_days, 10]",
+)
+@click.pass_obj
+def stage_command(
+    settings: Settings,
+    slug: str,
+    stage: str,
+    opens: dt.datetime | None,
+    closes: dt.datetime | None,
+    min_days: int | None,
+) -> None:
+    """Move a draft to another stage.
+
+    Changes 'stage:' (and 'discussion:' when --opens and --closes are given) in the front
+    matter, keeping the rest of the file byte for byte, and commits it.
+    """
+    if (opens is None) != (closes is None):
+        raise click.ClickException("Pass both --opens and --closes, or neither.")
+    window = (opens.date(), closes.date()) if opens and closes else None
+    minimum = settings.options().min_discussion_days if min_days is None else min_days
+    ws = settings.workspace()
+    sha = move_stage(ws, slug, stage, window, minimum, ws.identity(None))
+    click.echo(f"Moved {slug} to stage {stage} ({sha[:10]}).")
+
+
+def _prepare(settings: Settings, review_ids: tuple[str, ...]) -> tuple[Workspace, Spool, list[str]]:
+    """Check every id and the work tree before the first commit, so a typo changes nothing."""
+    spool = settings.spool()
+    ids = list(dict.fromkeys(review_ids))
+    ws = settings.workspace()
+    folders = [ws.drafts_dir / pending_review(spool, i)["draft"] / "reviews" for i in ids]
+    with ws.locked():  # another moderator's commit may be half-way: wait for it to finish
+        ws.ready(folders)
+    return ws, spool, ids
+
+
+def _load_site(config_file: Path) -> tuple[Path, LawtrailConfig]:
+    """The drafts folder and lawtrail options of the site at `config_file`."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if not config_file.is_file():
+        raise click.ClickException(
+            f"There is no {config_file}: pass --repo (or set LAWTRAIL_REPO) to the project "
+            "folder that holds mkdocs.yml and drafts/."
+        )
+    try:
+        config = load_config(str(config_file))
+    except MkDocsException as err:
+        raise click.ClickException(f"{config_file}: {err}") from err
+    plugin = config.plugins.get("lawtrail")
+    if plugin is None:
+        raise click.ClickException(
+            f"{config_file} does not enable the lawtrail plugin; add '- lawtrail' under plugins."
+        )
+    options: LawtrailConfig = plugin.config
+    return (config_file.parent / options.drafts_dir).resolve(), options
+
+
+def _preview(review: dict[str, Any]) -> str:
+    """The first words of a review's first comment, on one line, safe for a terminal."""
+    comments = review.get("comments") or [{}]
+    body = str(comments[0].get("body", ""))
+    text = " ".join(
+        "".join(c for c in body if unicodedata.category(c)[0] != "C" or c in "\n\t").split()
+    )
+    if len(text) > PREVIEW_CHARS:
+        text = text[: PREVIEW_CHARS - 1].rstrip() + "…"
+    more = f" (+{len(comments) - 1} more comments)" if len(comments) > 1 else ""
+    return text + more
+
+
+def _indent(err: Exception) -> str:
+    return str(err).replace("\n", "\n  ")
+
+
+if __name__ == "__main__":
+    main(prog_name="lawtrail")

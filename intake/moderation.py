@@ -1,0 +1,821 @@
+"""Moderation: merging and rejecting pending reviews, answering comments and moving drafts
+through their stages, each as one git commit of the files it changes.
+
+Every write holds an exclusive `flock` on `<git common dir>/lawtrail.lock` around the whole
+read-check-write-add-commit, so two moderators at once lose nothing: the second waits, then
+sees the first one's commit. Commits go through the git CLI, which checks the branch it
+moves; GitPython's `index.commit` reads HEAD and moves it without checking.
+
+A decision is also recorded in the spool, as `<spool>/decisions/<id>.yml`, so the pending
+list and the API know a review's fate without git. Contact data stays in the spool's
+journal: nothing here copies it into the work tree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from intake.spool import Group, Spool
+from site_builder.config import SLUG
+from site_builder.drafts import DraftError, split_front_matter, validate_meta
+from site_builder.reviews import (
+    REJECTED_FILE,
+    REVIEW_ID,
+    ReviewError,
+    dump_review,
+    load_review,
+    read_reviews,
+)
+
+LOCK_FILE = "lawtrail.lock"
+DECISIONS_DIR = "decisions"
+SUMMARY_PLACEHOLDER = (
+    "Replace this placeholder with a plain-language summary: what the act changes, "
+    "for whom, and why."
+)
+SKELETON = "## Chapter 1. General provisions\n\n### Article 1. Purpose\n\n1. ...\n"
+# Stages move forward along this line; `withdrawn` may follow any of them but `adopted`.
+LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
+FINAL_STAGES = frozenset({"adopted", "withdrawn"})
+MAX_REASON = 200
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n|$)")
+_FENCE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?\n?$")
+_TRAILING_COMMENT = re.compile(r"[ \t]+#[^\r\n]*")
+_BY = re.compile(r"\s*(?P<name>[^<>\r\n]+?)\s*(?:<(?P<email>[^<>\s]*)>)?\s*")
+
+
+class ModerationError(click.ClickException):
+    """A moderation command cannot go ahead; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a commit is by: the moderator or drafter acting."""
+
+    name: str
+    email: str
+
+
+def decision(spool_dir: Path, review_id: str) -> dict[str, Any] | None:
+    """The moderation decision on a review, or None while it is pending (or unknown).
+
+    Args:
+        spool_dir: the intake's spool directory.
+        review_id: a tracking number; anything else gives None.
+
+    Returns:
+        `{"id", "draft", "status": "merged" | "rejected", "by", "date": "YYYY-MM-DD",
+        "reason" (rejected only), "commit"}`, plain data. No contact data is ever in it.
+    """
+    if not REVIEW_ID.fullmatch(review_id):
+        return None
+    try:
+        text = (spool_dir / DECISIONS_DIR / f"{review_id}.yml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = yaml.safe_load(text)
+    return data if isinstance(data, dict) else None
+
+
+def pending_groups(spool: Spool, draft: str | None = None) -> list[Group]:
+    """Undecided reviews in the spool, grouped as duplicates (`Spool.groups`), oldest first."""
+    decided = _decided(spool.directory)
+    groups = []
+    for group in spool.groups(draft):
+        ids = tuple(i for i in group.review_ids if i not in decided)
+        if not ids:
+            continue
+        sample = group.sample if ids[0] == group.review_ids[0] else spool.get(ids[0])
+        groups.append(
+            dataclasses.replace(group, count=len(ids), review_ids=ids, sample=sample or {})
+        )
+    return groups
+
+
+def pending_review(spool: Spool, review_id: str) -> dict[str, Any]:
+    """The review with this tracking number, if it waits in the spool for a decision.
+
+    Raises:
+        ModerationError: not a tracking number, not in the spool, or already decided.
+    """
+    if not REVIEW_ID.fullmatch(review_id):
+        raise ModerationError(
+            f"'{review_id}' is not a tracking number (they look like 20260115-7k2mq9xw4r); "
+            "copy one from 'lawtrail reviews list'."
+        )
+    review = spool.get(review_id)
+    if review is None:
+        raise ModerationError(
+            f"There is no review {review_id} in the spool at {spool.directory}; check the "
+            "number with 'lawtrail reviews list', or pass --spool the intake's spool directory."
+        )
+    done = decision(spool.directory, review_id)
+    if done is not None:
+        reason = f" ({done['reason']})" if done.get("reason") else ""
+        raise ModerationError(
+            f"Review {review_id} was already {done.get('status')}{reason} by {done.get('by')} "
+            f"on {done.get('date')}; nothing to do."
+        )
+    return review
+
+
+class Workspace:
+    """The project checkout moderation commits to, on one branch.
+
+    Args:
+        project: the folder holding mkdocs.yml, inside a git work tree.
+        drafts_dir: the drafts folder (the plugin's `drafts_dir`).
+        branch: the branch every commit must go to.
+
+    Raises:
+        ModerationError: the folder is missing or not in a git work tree.
+    """
+
+    def __init__(self, project: Path, drafts_dir: Path, branch: str) -> None:
+        self.project = project.resolve()
+        self.drafts_dir = drafts_dir.resolve()
+        self.branch = branch
+        if not self.project.is_dir():
+            raise ModerationError(f"{project} is not a folder; pass --repo the project folder.")
+        self.root = self.project
+        found = self._run("rev-parse", "--show-toplevel")
+        if found.returncode:
+            raise ModerationError(
+                f"{self.project} is not a git repository: moderation records every decision "
+                "as a commit. Pass --repo a git checkout of the project (or run 'git init')."
+            )
+        self.root = Path(found.stdout.strip()).resolve()
+        common = self.git("rev-parse", "--path-format=absolute", "--git-common-dir")
+        self.lock_path = Path(common) / LOCK_FILE
+
+    def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """Run git in the work tree; its output, stripped.
+
+        Raises:
+            ModerationError: git failed (its message included).
+        """
+        done = self._run(*args, env=env)
+        if done.returncode:
+            output = (done.stderr or done.stdout).strip()
+            raise ModerationError(f"git {args[0]} failed in {self.root}: {output}")
+        return done.stdout.strip()
+
+    def label(self, path: Path) -> str:
+        """`path` as messages name it: relative to the project folder when inside it."""
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return str(path)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the repository's lawtrail lock (closing the file releases it, even on a crash)."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def ready(self, paths: Sequence[Path]) -> None:
+        """Check the work tree is on the branch, clean, and has no stray file under `paths`.
+
+        Raises:
+            ModerationError: naming the problem and the git command that fixes it.
+        """
+        current = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        if current.returncode:
+            raise ModerationError(
+                f"{self.root} has a detached HEAD; run 'git switch {self.branch}' first."
+            )
+        branch = current.stdout.strip()
+        if branch != self.branch:
+            raise ModerationError(
+                f"{self.root} is on branch '{branch}', not '{self.branch}'; run "
+                f"'git switch {self.branch}', or pass --branch {branch} to commit there."
+            )
+        status = self._run("--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall")
+        if status.returncode:
+            raise ModerationError(f"git status failed in {self.root}: {status.stderr.strip()}")
+        changed, untracked = _parse_status(status.stdout)
+        if changed:
+            raise ModerationError(
+                f"{self.root} has uncommitted changes ({_names(changed)}); commit or stash "
+                "them first, so that lawtrail's commit holds only its own change."
+            )
+        prefixes = [self._relative(p) for p in paths]
+        stray = [u for u in untracked if any(_under(u, prefix) for prefix in prefixes)]
+        if stray:
+            raise ModerationError(
+                f"Untracked files where lawtrail would write ({_names(stray)}); commit, move "
+                "or delete them first."
+            )
+
+    def identity(self, by: str | None) -> Identity:
+        """Who acts: `--by "Name"` or `--by "Name <email>"`, else git's user.name/email.
+
+        Raises:
+            ModerationError: nobody named, or `by` is not a name.
+        """
+        name, email = "", None
+        if by is not None:
+            match = _BY.fullmatch(by)
+            if match is None:
+                raise ModerationError(
+                    f"--by {by!r} is not a name; expected 'Jane Doe' or "
+                    "'Jane Doe <jane@example.org>'."
+                )
+            name, email = match["name"], match["email"]
+        name = name or self._config("user.name")
+        if not name:
+            raise ModerationError(
+                "Who is acting? Pass --by NAME, or set 'git config user.name' in the project."
+            )
+        return Identity(name, self._config("user.email") if email is None else email)
+
+    def resolve_commit(self, revision: str) -> str:
+        """The full sha of an existing commit named by `revision` (a sha, tag or branch).
+
+        Raises:
+            ModerationError: no such commit.
+        """
+        found = self._run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"
+        )
+        if found.returncode or not revision.strip():
+            raise ModerationError(
+                f"--addressed-in {revision!r} is not a commit of {self.root}; pass the sha of "
+                "the revision that acted on the comment (see 'git log')."
+            )
+        return found.stdout.strip()
+
+    def has_head(self) -> bool:
+        """Whether the branch has a commit yet."""
+        return self._run("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+
+    def commit(self, changes: Mapping[Path, bytes], message: str, who: Identity) -> str:
+        """Write files whole, then commit exactly them; returns the new commit's sha.
+
+        On any failure the files and the index are put back as they were. Call under
+        `locked()`, after `ready()`.
+        """
+        old = {path: path.read_bytes() if path.is_file() else None for path in changes}
+        if all(old[path] == data for path, data in changes.items()):
+            raise ModerationError(f"Nothing to commit: {message!r} changes no file.")
+        relative = [self._relative(path) for path in changes]
+        created: list[Path] = []
+        ident = {
+            "GIT_AUTHOR_NAME": who.name,
+            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_COMMITTER_NAME": who.name,
+            "GIT_COMMITTER_EMAIL": who.email,
+        }
+        try:
+            for path, data in changes.items():
+                created.extend(_make_dirs(path.parent))
+                write_atomic(path, data)
+            self.git("add", "--", *relative)
+            self.git("commit", "--quiet", f"--message={message}", "--", *relative, env=ident)
+        except BaseException:  # Ctrl-C too: never leave a half-made change behind
+            self._undo(old, relative, created)
+            raise
+        return self.git("rev-parse", "HEAD")
+
+    def _undo(
+        self, old: Mapping[Path, bytes | None], relative: list[str], created: list[Path]
+    ) -> None:
+        for path, data in old.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, data)
+        if self.has_head():
+            self._run("reset", "--quiet", "--", *relative)
+        else:
+            self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
+        for folder in reversed(created):
+            with suppress(OSError):  # something else was put in it meanwhile
+                folder.rmdir()
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            raise ModerationError(
+                f"{path} is outside the git work tree {self.root}; check the plugin option "
+                "'drafts_dir' in mkdocs.yml."
+            ) from None
+
+    def _config(self, key: str) -> str:
+        return self._run("config", "--get", key).stdout.strip()
+
+    def _run(
+        self, *args: str, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
+            check=False,
+        )
+
+
+def merge(ws: Workspace, spool: Spool, review_id: str, who: Identity, today: dt.date) -> str:
+    """Commit a pending review as `drafts/<slug>/reviews/<id>.yml`; returns the commit sha.
+
+    The file is the review without contact data, plus `moderation: {status: merged, by,
+    date}`, checked by the same code the build reads it with.
+
+    Raises:
+        ModerationError: the review is unknown or decided, or the work tree is not ready.
+    """
+    with ws.locked():
+        review = pending_review(spool, review_id)
+        slug = review["draft"]
+        folder = _reviews_dir(ws, slug)
+        ws.ready([folder])
+        target = folder / f"{review_id}.yml"
+        if target.exists():
+            _repair(ws, spool, review, target)
+        merged = {key: value for key, value in review.items() if key != "contact"}
+        merged["moderation"] = {"status": "merged", "by": who.name, "date": today}
+        text = dump_review(merged)
+        _check_review(text, slug, review_id, ws.label(folder))
+        count = len(review["comments"])
+        noun = "comment" if count == 1 else "comments"
+        message = f"Merge review {review_id} on {slug} ({count} {noun})"
+        sha = ws.commit({target: text.encode("utf-8")}, message, who)
+        _record(spool.directory, review, "merged", who, today, sha)
+    return sha
+
+
+def reject(
+    ws: Workspace, spool: Spool, review_id: str, reason: str, who: Identity, today: dt.date
+) -> str:
+    """Count a pending review as rejected for `reason` in `reviews/rejected.yml`; commit.
+
+    The review itself stays out of git: the public record holds only counts per reason.
+
+    Raises:
+        ModerationError: the reason is unusable, the review is unknown or decided, or the
+            work tree is not ready.
+    """
+    reason = check_reason(reason)
+    with ws.locked():
+        review = pending_review(spool, review_id)
+        slug = review["draft"]
+        folder = _reviews_dir(ws, slug)
+        ws.ready([folder])
+        if (folder / f"{review_id}.yml").exists():
+            _repair(ws, spool, review, folder / f"{review_id}.yml")
+        subject = f"Reject review {review_id}: "
+        if ws.has_head() and ws.git("log", "-1", "--format=%H", "-F", f"--grep={subject}"):
+            # Committed, but the decision was not recorded (a crash between the two).
+            _record(spool.directory, review, "rejected", who, today, None, reason)
+            raise ModerationError(f"Review {review_id} was already rejected; recorded it now.")
+        path = folder / REJECTED_FILE
+        counts = _read_counts(path, ws.label(path))
+        counts[reason] = counts.get(reason, 0) + 1
+        text = yaml.safe_dump(
+            {"reasons": dict(sorted(counts.items()))}, allow_unicode=True, sort_keys=False
+        )
+        sha = ws.commit({path: text.encode("utf-8")}, subject + reason, who)
+        _record(spool.directory, review, "rejected", who, today, sha, reason)
+    return sha
+
+
+def respond(
+    ws: Workspace,
+    comment: str,
+    disposition: str,
+    text: str,
+    addressed_in: str | None,
+    who: Identity,
+    today: dt.date,
+) -> str:
+    """Set the public answer to one comment of a merged review; returns the commit sha.
+
+    Raises:
+        ModerationError: unknown comment, empty text, a revision that is no commit, or a
+            work tree that is not ready.
+    """
+    review_id, _, number = comment.rpartition("-")
+    if not REVIEW_ID.fullmatch(review_id) or not number.isdigit():
+        raise ModerationError(
+            f"'{comment}' is not a comment id; they are a tracking number and the comment's "
+            "number, e.g. 20260115-7k2mq9xw4r-1 (see the review file or its page)."
+        )
+    if not text.strip():
+        raise ModerationError("--text is empty; say what was done with the comment and why.")
+    with ws.locked():
+        found = sorted(ws.drafts_dir.glob(f"*/reviews/{review_id}.yml"))
+        if len(found) != 1:
+            where = ws.label(ws.drafts_dir) + "/*/reviews"
+            raise ModerationError(
+                f"There is no merged review {review_id} in {where}, so comment {comment} "
+                f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'."
+                if not found
+                else f"Review {review_id} is merged twice: {', '.join(map(ws.label, found))}."
+            )
+        path = found[0]
+        ws.ready([path])
+        data = _load_merged(path, ws.label(path))
+        comments = [c for c in data.get("comments") or [] if isinstance(c, dict)]
+        entry = next((c for c in comments if c.get("id") == comment), None)
+        if entry is None:
+            known = ", ".join(str(c.get("id")) for c in comments)
+            raise ModerationError(f"{ws.label(path)} has no comment {comment}; it has {known}.")
+        response: dict[str, Any] = {
+            "disposition": disposition,
+            "text": text.strip(),
+            "by": who.name,
+            "date": today,
+        }
+        if addressed_in:
+            response["addressed_in"] = ws.resolve_commit(addressed_in)
+        entry["response"] = response
+        new = dump_review(data)
+        _check_review(new, path.parent.parent.name, review_id, ws.label(path.parent))
+        message = f"Answer comment {comment}: {disposition}"
+        return ws.commit({path: new.encode("utf-8")}, message, who)
+
+
+def check_reason(reason: str) -> str:
+    """A rejection reason as it will be counted publicly: one short line.
+
+    Raises:
+        ModerationError: empty, several lines, or too long.
+    """
+    reason = reason.strip()
+    if not reason or not reason.isprintable() or len(reason) > MAX_REASON:
+        raise ModerationError(
+            f"--reason must be one line of 1 to {MAX_REASON} characters, e.g. 'off-topic' or "
+            "'abusive language': it is published as a count per reason."
+        )
+    return reason
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file whole or not at all: a temporary file, fsync, rename, fsync the folder."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _record(
+    spool_dir: Path,
+    review: dict[str, Any],
+    status: str,
+    who: Identity,
+    today: dt.date,
+    sha: str | None,
+    reason: str | None = None,
+) -> None:
+    """Record a decision durably in the spool (after its commit, so a crash between the two
+    leaves a committed review that the next attempt notices, never a lost one)."""
+    entry: dict[str, Any] = {
+        "id": review["id"],
+        "draft": review["draft"],
+        "status": status,
+        "by": who.name,
+        "date": today.isoformat(),
+    }
+    if reason is not None:
+        entry["reason"] = reason
+    entry["commit"] = sha
+    folder = spool_dir / DECISIONS_DIR
+    try:
+        _make_dirs(folder)
+        text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False)
+        write_atomic(folder / f"{review['id']}.yml", text.encode("utf-8"), 0o600)
+    except OSError as err:
+        raise ModerationError(
+            f"Review {review['id']} is {status} in commit {sha}, but the decision could not be "
+            f"recorded in {folder} ({err.strerror or err}); fix the spool, then run the same "
+            "command again to record it."
+        ) from err
+
+
+def _repair(ws: Workspace, spool: Spool, review: dict[str, Any], target: Path) -> None:
+    """A merged file without a recorded decision: record it from the file, then refuse."""
+    moderation = _load_merged(target, ws.label(target)).get("moderation") or {}
+    who = Identity(str(moderation.get("by", "")), "")
+    day = moderation.get("date")
+    today = day if isinstance(day, dt.date) else dt.date.today()
+    _record(spool.directory, review, "merged", who, today, None)
+    raise ModerationError(
+        f"Review {review['id']} is already merged in {ws.label(target)}; recorded that in the "
+        "spool, nothing else to do."
+    )
+
+
+def _reviews_dir(ws: Workspace, slug: str) -> Path:
+    """`drafts/<slug>/reviews`, once the draft is known to be in this checkout."""
+    draft = ws.drafts_dir / slug / "draft.md"
+    if not SLUG.fullmatch(slug) or not draft.is_file():
+        raise ModerationError(
+            f"The review is on draft '{slug}', but {ws.label(draft)} does not exist in "
+            f"{ws.project}; pass --repo the checkout that holds it."
+        )
+    return ws.drafts_dir / slug / "reviews"
+
+
+def _check_review(text: str, slug: str, review_id: str, label: str) -> None:
+    """Refuse a review file the build would refuse, with the build's own messages."""
+    with tempfile.TemporaryDirectory(prefix="lawtrail-") as tmp:
+        Path(tmp, f"{review_id}.yml").write_text(text, encoding="utf-8")
+        try:
+            read_reviews(Path(tmp), slug, label)
+        except ReviewError as err:
+            raise ModerationError(
+                "The review file would be invalid, so nothing was committed:\n  "
+                + "\n  ".join(err.messages)
+            ) from err
+
+
+def _load_merged(path: Path, label: str) -> dict[str, Any]:
+    """A merged review file, or an error naming it."""
+    try:
+        return load_review(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as err:  # UnicodeDecodeError is a ValueError
+        raise ModerationError(
+            f"{label} is not a readable review ({err}); restore it from git."
+        ) from err
+
+
+def _read_counts(path: Path, label: str) -> dict[str, int]:
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ModerationError(f"{label} is not YAML ({err}); restore it from git.") from err
+    reasons = data.get("reasons") if isinstance(data, dict) else None
+    if not isinstance(reasons, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and v > 0 for k, v in reasons.items()
+    ):
+        raise ModerationError(
+            f"{label}: field 'reasons' must map each reason to a count; restore it from git."
+        )
+    return dict(reasons)
+
+
+def _decided(spool_dir: Path) -> set[str]:
+    folder = spool_dir / DECISIONS_DIR
+    if not folder.is_dir():
+        return set()
+    return {name[:-4] for name in os.listdir(folder) if name.endswith(".yml")}
+
+
+def _parse_status(output: str) -> tuple[list[str], list[str]]:
+    """Changed tracked paths and untracked paths from `git status --porcelain -z`."""
+    changed: list[str] = []
+    untracked: list[str] = []
+    entries = iter(output.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code == "??":
+            untracked.append(path)
+        elif code != "!!":
+            changed.append(path)
+            if "R" in code or "C" in code:
+                next(entries, None)  # a rename's source path follows
+    return changed, untracked
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:5])
+    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+
+def _make_dirs(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents, each made durable; returns those created."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        _fsync_dir(path.parent)
+    return list(reversed(missing))
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_draft(ws: Workspace, slug: str, meta: Mapping[str, str], who: Identity) -> str:
+    """Scaffold and commit `drafts/<slug>/draft.md` in stage initiated; returns the sha.
+
+    Args:
+        meta: title, agency and optionally summary, kind, language.
+
+    Raises:
+        ModerationError: a bad slug, an existing draft, invalid front matter, or a work
+            tree that is not ready.
+    """
+    if not SLUG.fullmatch(slug):
+        raise ModerationError(
+            f"'{slug}' is not a valid slug; use lowercase letters, digits and hyphens, "
+            "e.g. water-code (it becomes the address /drafts/<slug>/)."
+        )
+    fields = {"title": meta["title"], "agency": meta["agency"], "stage": "initiated"}
+    fields["summary"] = meta.get("summary") or SUMMARY_PLACEHOLDER
+    fields.update({k: meta[k] for k in ("kind", "language") if meta.get(k)})
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=100)
+    text = f"---\n{front}---\n\n{SKELETON}"
+    path = ws.drafts_dir / slug / "draft.md"
+    _validated(text, ws.label(path))
+    with ws.locked():
+        ws.ready([path.parent])
+        if path.exists():
+            raise ModerationError(
+                f"{ws.label(path)} already exists; edit it, or choose another slug."
+            )
+        return ws.commit(
+            {path: text.encode("utf-8")}, f"Start draft {slug}: {fields['title']}", who
+        )
+
+
+def move_stage(
+    ws: Workspace,
+    slug: str,
+    stage: str,
+    window: tuple[dt.date, dt.date] | None,
+    min_days: int,
+    who: Identity,
+) -> str:
+    """Change a draft's `stage` (and `discussion` window) and commit; returns the sha.
+
+    Only those front-matter lines change: the rest of the file is kept byte for byte.
+
+    Raises:
+        ModerationError: a move the lifecycle forbids, a missing or short window, an
+            unknown draft, or a work tree that is not ready.
+    """
+    path = ws.drafts_dir / slug / "draft.md"
+    label = ws.label(path)
+    with ws.locked():
+        if not SLUG.fullmatch(slug) or not path.is_file():
+            raise ModerationError(
+                f"There is no draft '{slug}' ({label} does not exist); see "
+                f"{ws.label(ws.drafts_dir)}/ for the drafts, or create it with "
+                "'lawtrail drafts new'."
+            )
+        ws.ready([path])
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ModerationError(f"{label}: not UTF-8 text ({err}); save it as UTF-8.") from err
+        before = _validated(text, label)
+        _check_move(before["stage"], stage, window, label)
+        _check_window(stage, window, min_days)
+        new = _edit_front_matter(text, stage, window, label)
+        after = _validated(new, label)
+        kept = {k: v for k, v in before.items() if k not in ("stage", "discussion")}
+        expected = before.get("discussion")
+        if window is not None:
+            expected = {"opens": window[0], "closes": window[1]}
+        if (
+            {k: v for k, v in after.items() if k not in ("stage", "discussion")} != kept
+            or after["stage"] != stage
+            or after.get("discussion") != expected
+        ):
+            raise ModerationError(
+                f"{label}: the front matter is laid out in a way lawtrail cannot change "
+                "safely; edit 'stage:' by hand and commit."
+            )
+        return ws.commit({path: new.encode("utf-8")}, f"Move {slug} to stage {stage}", who)
+
+
+def _validated(text: str, label: str) -> dict[str, Any]:
+    """The raw front matter of a draft, once it passes the build's own checks."""
+    try:
+        raw, _ = split_front_matter(text, label)
+        validate_meta(raw, label)
+    except DraftError as err:
+        raise ModerationError("\n".join(err.messages)) from err
+    return raw
+
+
+def _check_move(
+    current: str, stage: str, window: tuple[dt.date, dt.date] | None, label: str
+) -> None:
+    if current in FINAL_STAGES:
+        raise ModerationError(
+            f"{label} is {current}: a draft never leaves stage adopted or withdrawn."
+        )
+    if stage == "withdrawn":
+        return
+    if stage == current and not (stage == "discussion" and window is not None):
+        raise ModerationError(f"{label} is already in stage {stage}.")
+    if LIFECYCLE.index(stage) < LIFECYCLE.index(current):
+        raise ModerationError(
+            f"{label} is in stage {current}; it cannot move back to {stage}. Stages go "
+            "forward: initiated, discussion, revision, adopted (or withdrawn from any but adopted)."
+        )
+
+
+def _check_window(stage: str, window: tuple[dt.date, dt.date] | None, min_days: int) -> None:
+    if window is not None:
+        opens, closes = window
+        days = (closes - opens).days + 1
+        if closes < opens:
+            raise ModerationError(
+                f"--closes {closes} is before --opens {opens}; the window closes after it opens."
+            )
+        if days < min_days:
+            raise ModerationError(
+                f"The window {opens} to {closes} is {days} days; the minimum is {min_days} "
+                "(both ends counted). Set --closes later."
+            )
+    elif stage == "discussion":
+        raise ModerationError(
+            "Opening the discussion needs its window: pass --opens YYYY-MM-DD --closes YYYY-MM-DD."
+        )
+
+
+def _edit_front_matter(
+    text: str, stage: str, window: tuple[dt.date, dt.date] | None, label: str
+) -> str:
+    """`text` with its `stage:` line (and `discussion:` block) replaced, nothing else."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    end = next(i for i in range(1, len(lines)) if _FENCE_LINE.match(lines[i]))
+    blocks = _blocks(lines, 1, end)
+    if "stage" not in blocks:
+        raise ModerationError(f"{label}: no 'stage:' line at the start of a line; edit it by hand.")
+    start, stop = blocks["stage"]
+    comment = _TRAILING_COMMENT.search(lines[start]) if stop == start + 1 else None
+    stage_lines = [f"stage: {stage}{comment[0] if comment else ''}{newline}"]
+    edits = {"stage": (start, stop, stage_lines)}
+    if window is not None:
+        opens, closes = window
+        block = [
+            f"discussion:{newline}",
+            f"  opens: {opens}{newline}",
+            f"  closes: {closes}{newline}",
+        ]
+        if "discussion" in blocks:
+            edits["discussion"] = (*blocks["discussion"], block)
+        else:
+            edits["stage"] = (start, stop, stage_lines + block)
+    for begin, finish, replacement in sorted(edits.values(), reverse=True):
+        lines[begin:finish] = replacement
+    return "".join(lines)
+
+
+def _blocks(lines: list[str], start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Top-level keys of front-matter lines [start, end) and the lines each spans."""
+    keys: list[tuple[str, int]] = []
+    for i in range(start, end):
+        match = _KEY_LINE.match(lines[i])
+        if match:
+            keys.append((match["key"], i))
+    blocks = {}
+    for n, (key, first) in enumerate(keys):
+        last = keys[n + 1][1] if n + 1 < len(keys) else end
+        # Blank lines and comments at column 0 before the next key belong to no block.
+        while last > first + 1 and (not lines[last - 1].strip() or lines[last - 1].startswith("#")):
+            last -= 1
+        blocks[key] = (first, last)
+    return blocks

@@ -14,7 +14,9 @@ from mkdocs.config.base import ValidationError
 from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 from site_builder.history import History, Revision
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
+# revision's front matter and every review file is parsed.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
@@ -82,8 +84,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         )
     raw, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
     try:
-        # libyaml's C loader (same safe subset): front matter of every revision is parsed.
-        meta = yaml.load(raw, Loader=_SAFE_LOADER)
+        meta = yaml.load(raw, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         # `raw` starts right after the opening "---", on line 1 of the file.

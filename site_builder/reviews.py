@@ -21,6 +21,8 @@ import markdown
 import nh3
 import yaml
 
+from site_builder.drafts import SAFE_LOADER
+
 # A tracking number: the UTC day it was received plus 10 random base-32 characters
 # (50 bits): readable on the phone, sortable by day, not guessable, safe in a path.
 REVIEW_ID = re.compile(r"^[0-9]{8}-[0-9a-hjkmnp-tv-z]{10}$")
@@ -46,7 +48,7 @@ def dump_review(review: dict[str, Any]) -> str:
 
 def load_review(text: str) -> dict[str, Any]:
     """A review from YAML text (never anything but plain data)."""
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=SAFE_LOADER)
     if not isinstance(data, dict):
         raise ValueError("a review file must be a mapping")
     return data
@@ -148,7 +150,7 @@ def read_reviews(folder: Path, slug: str, label: str) -> tuple[list[MergedReview
 def _read_rejected(path: Path, source: str, errors: list[str]) -> dict[str, int]:
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     reasons = data.get("reasons") if isinstance(data, dict) else None
     if not isinstance(reasons, dict) or not all(
         isinstance(k, str) and isinstance(v, int) and v > 0 for k, v in reasons.items()

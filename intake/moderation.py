@@ -33,6 +33,7 @@ from intake.spool import Group, Spool
 from site_builder.config import SLUG
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
 from site_builder.reviews import (
+    DISPOSITIONS,
     REJECTED_FILE,
     REVIEW_ID,
     ReviewError,
@@ -421,6 +422,10 @@ def respond(
         raise ModerationError(
             f"'{comment}' is not a comment id; they are a tracking number and the comment's "
             "number, e.g. 20260115-7k2mq9xw4r-1 (see the review file or its page)."
+        )
+    if disposition not in DISPOSITIONS:
+        raise ModerationError(
+            f"--disposition {disposition!r} is not one of {', '.join(DISPOSITIONS)}."
         )
     if not text.strip():
         raise ModerationError("--text is empty; say what was done with the comment and why.")

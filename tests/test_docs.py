@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,29 @@ def test_every_api_error_code_is_documented() -> None:
     assert len(codes) > 10
     doc = read("docs/api.md")
     assert [code for code in sorted(codes) if f"`{code}`" not in doc] == []
+
+
+def _commands(group: Any, path: str = "lawtrail") -> list[tuple[str, Any]]:
+    import click
+
+    found = [(path, group)]
+    if isinstance(group, click.Group):
+        for name, command in sorted(group.commands.items()):
+            found.extend(_commands(command, f"{path} {name}"))
+    return found
+
+
+def test_every_cli_command_and_option_is_documented() -> None:
+    """Each `lawtrail` command and each of its options appears in docs/moderation.md."""
+    from intake.cli import main
+
+    doc = read("docs/moderation.md")
+    missing = []
+    for path, command in _commands(main):
+        if f"`{path}" not in doc and path != "lawtrail":
+            missing.append(path)
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and f"`{opt}" not in doc:
+                    missing.append(f"{path} {opt}")
+    assert missing == []

@@ -17,7 +17,7 @@ from site_builder.history import History, Revision
 # libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
 # revision's front matter and every review file is parsed.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
 class DraftError(Exception):

@@ -232,3 +232,14 @@ def test_drafts_outside_git_build_with_a_warning(tmp_path: Path) -> None:
     assert built.returncode == 0, built.output
     assert "is not inside a git repository" in built.output
     assert (built.site / "drafts/loose/index.html").is_file()
+
+
+def test_a_draft_saved_with_windows_line_endings_builds(repo: Repo) -> None:
+    """CRLF line endings (a drafter on Windows) are read like LF ones."""
+    path = repo.write("crlf", draft(BODY))
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    repo.git("add", "-A")
+    repo.commit("Windows draft")
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    assert built.html("drafts/crlf/").find(id="art_1__para_1") is not None

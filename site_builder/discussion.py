@@ -68,8 +68,9 @@ def gather(
             anchor = _anchor(comment, old, current, anchorers)
             entry = _entry(review, comment, anchor, old, current, editions)
             discussion.comments.append(entry)
-            if anchor.eid and anchor.status != "orphaned":
-                discussion.by_element.setdefault(anchor.eid, []).append(entry)
+            # Comments whose text is gone are kept under "" for the note below the text.
+            key = anchor.eid if anchor.eid and anchor.status != "orphaned" else ""
+            discussion.by_element.setdefault(key, []).append(entry)
     window = published.draft.meta.discussion
     discussion.figures = figures(reviews, window.closes if window else None, today, overdue_days)
     discussion.delays = answer_delays(reviews)
@@ -82,6 +83,8 @@ def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]]) ->
     A <details> element opens without JavaScript and is reachable by keyboard.
     """
     for eid, entries in sorted(by_element.items()):
+        if not eid:
+            continue  # comments on text that is gone: the page lists them apart
         marker = f'id="{eid}"'
         at = content.find(marker)
         if at < 0:
@@ -102,7 +105,14 @@ def _thread(entries: list[dict[str, Any]]) -> str:
     items = "".join(
         f'<li><a href="{html.escape(e["review_href"])}">{html.escape(e["author"])}</a>: '
         f'{html.escape(e["excerpt"])} <span class="lt-disposition lt-disposition--'
-        f'{e["disposition"] or "pending"}">{html.escape(e["disposition_label"])}</span></li>'
+        f'{e["disposition"] or "pending"}">{html.escape(e["disposition_label"])}</span>'
+        + (
+            ""
+            if e["status"] == "current"
+            else f' <span class="lt-anchor lt-anchor--{e["status"]}">'
+            f"{html.escape(e['status_label'])}. {html.escape(e['note'])}</span>"
+        )
+        + "</li>"
         for e in entries
     )
     noun = "comment" if count == 1 else "comments"

@@ -224,7 +224,9 @@ class SiteContext:
         summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
         text = current.html
         count = 0
+        orphaned = 0
         if threads:
+            orphaned = len(threads.get("", []))
             here = self.url(draft_src(draft.slug))
             for entries in threads.values():
                 count += len(entries)
@@ -246,6 +248,8 @@ class SiteContext:
                     "glossary": dict(sorted((draft.meta.glossary or {}).items())),
                     "dirty": draft.dirty,
                     "comments_url": self.url(comments_src(draft.slug)),
+                    "comment_count": count,
+                    "orphaned": orphaned,
                     "commenting": self._commenting(published),
                     "first_to_latest": self._compare_url(draft.slug, editions[0], editions[-1])
                     if len(editions) > 2

@@ -558,3 +558,25 @@ def test_rate_limit_answers_429_per_client(project: tuple[Repo, str, str], tmp_p
     limited = post(client, valid(project))
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert len(app.extensions["lawtrail"].spool.pending()) == 3
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(1, [201, 201, 429]), (0, [201, 429, 429])])
+def test_forwarded_address_is_trusted_only_behind_configured_proxies(
+    project: tuple[Repo, str, str], tmp_path: Path, proxies: int, expected: list[int]
+) -> None:
+    """Behind one proxy, X-Forwarded-For names the client; with none, it is ignored."""
+    app = create_app(
+        {
+            "REPO": str(project[0].root),
+            "SPOOL_DIR": str(tmp_path / "spool"),
+            "REFRESH_SECONDS": 0,
+            "RATE_LIMIT": "1 per minute",
+            "PROXIES": proxies,
+        }
+    )
+    client = app.test_client()
+    statuses = [
+        post(client, valid(project), headers={"X-Forwarded-For": address}).status_code
+        for address in ("203.0.113.1", "203.0.113.2", "203.0.113.1")
+    ]
+    assert statuses == expected

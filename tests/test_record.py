@@ -174,6 +174,11 @@ def test_an_element_shows_its_comment_count_and_opens_them(
     assert thread.summary.text == "1 comment"
     assert thread.a["href"] == "reviews/20260105-aaaaaaaaaa/"
     assert page.find(id="art_2__para_1").select_one("details.lt-thread") is None
+    moved = page.find(id="art_3__para_1").select_one("details.lt-thread .lt-anchor--outdated")
+    assert moved is not None and "Outdated" in moved.text
+    assert (
+        "1 comment refers to text no longer in this draft" in page.select_one(".lt-orphaned").text
+    )
 
 
 def test_the_proposals_table_has_every_column(site: tuple[Repo, list[str], Build]) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 import click
 import yaml
 
-from intake.spool import Group, Spool
+from intake.spool import Group, Spool, fsync_dir
 from site_builder.config import SLUG
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
 from site_builder.reviews import (
@@ -493,7 +493,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _record(
@@ -636,16 +636,8 @@ def _make_dirs(folder: Path) -> list[Path]:
         folder = folder.parent
     for path in reversed(missing):
         path.mkdir(exist_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     return list(reversed(missing))
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def new_draft(ws: Workspace, slug: str, meta: Mapping[str, str], who: Identity) -> str:

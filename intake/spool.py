@@ -115,7 +115,7 @@ class Spool:
         try:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)
-                _fsync_dir(self.directory.parent)
+                fsync_dir(self.directory.parent)
         except OSError as err:
             raise SpoolError(
                 f"Cannot create the spool directory {self.directory}: {err.strerror or err}. "
@@ -267,7 +267,7 @@ class _Files:
         self.state = os.open(journal.path.with_suffix(".sync"), flags, 0o600)
         self.flush = os.open(journal.path.with_suffix(".flush"), flags, 0o600)
         # The journal may be new: its name must be durable before any record in it is.
-        _fsync_dir(journal.path.parent)
+        fsync_dir(journal.path.parent)
 
     def read_state(self) -> _State:
         raw = os.pread(self.state, _STATE.size, 0)
@@ -578,7 +578,8 @@ def _normalise(body: str) -> str:
     return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", body)).casefold().split())
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a directory's entries (a new or renamed file) durable."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)

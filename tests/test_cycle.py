@@ -14,35 +14,8 @@ from flask.testing import FlaskClient
 
 from intake import create_app
 from tests.conftest import Build, Repo, draft
+from tests.test_record import REV1, REV2
 
-REV1 = """
-### Article 1. Scope
-
-1. This regulation applies to all operators.
-
-### Article 2. Fees
-
-1. The operator shall publish the tariff online.
-
-2. A reply is due within 15 working days of the request.
-
-3. Complaints go to the regulator.
-"""
-REV2 = """
-### Article 1. Scope
-
-1. This regulation applies to all operators.
-
-### Article 2. Definitions
-
-1. An operator is a carrier.
-
-### Article 3. Fees
-
-1. The operator shall print the tariff at every stop.
-
-2. A reply is due within 15 working days of the request.
-"""
 WINDOW = {"opens": "2026-01-01", "closes": "2099-12-31"}
 EMAILS = ("ann.private@example.org", "bo.secret@example.net")
 

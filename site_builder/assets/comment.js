@@ -50,27 +50,9 @@
 
   /* ---------------------------------------------------------------- discussion window */
 
-  /* Today's date (YYYY-MM-DD) in the site's time zone: the same rule as lawtrail.js. */
-  function today(tz) {
-    try {
-      return new Intl.DateTimeFormat("en-CA", {
-        timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit"
-      }).format(new Date());
-    } catch (err) {
-      return new Date().toISOString().slice(0, 10);
-    }
-  }
-
-  /* "before", "open" or "after": closes is inclusive, like the intake's rule. */
+  /* "before", "open" or "after": closes is inclusive, like the intake's rule (lawtrail.js). */
   function windowPhase(root) {
-    var now = today(root.dataset.tz || "UTC");
-    if (root.dataset.opens && now < root.dataset.opens) {
-      return "before";
-    }
-    if (root.dataset.closes && now > root.dataset.closes) {
-      return "after";
-    }
-    return "open";
+    return window.lawtrail.windowPhase(root.dataset.opens, root.dataset.closes, root.dataset.tz);
   }
 
   function uiLang() {

@@ -19,6 +19,21 @@
     return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / DAY);
   }
 
+  /* "before", "open" or "after" a window whose closing day is included, as the intake
+     counts it. Shared with comment.js through window.lawtrail. */
+  function windowPhase(opens, closes, tz) {
+    var now = today(tz || "UTC");
+    if (opens && now < opens) {
+      return "before";
+    }
+    if (closes && now > closes) {
+      return "after";
+    }
+    return "open";
+  }
+
+  window.lawtrail = { today: today, windowPhase: windowPhase };
+
   /* "12 days left", "last day", "opens in 3 days" or "closed": closes is inclusive. */
   function windowState(opens, closes, tz) {
     var now = today(tz);

@@ -17,15 +17,13 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from intake.lifecycle import SUMMARY_PLACEHOLDER, move_stage, new_draft
 from intake.moderation import (
-    SUMMARY_PLACEHOLDER,
     ModerationError,
     Workspace,
     check_reason,
     decision,
     merge,
-    move_stage,
-    new_draft,
     pending_groups,
     pending_review,
     reject,

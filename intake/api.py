@@ -35,6 +35,7 @@ def init_api(app: Flask) -> None:
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
     limiter.init_app(app)
     origins = _allowed_origins(app)
+    app.extensions["lawtrail_origins"] = frozenset(origins)
     CORS(app, resources={r"/api/*": {"origins": origins or []}}, supports_credentials=False)
     app.before_request(_refuse_foreign_origin)
     app.register_error_handler(Rejection, _rejection)
@@ -175,7 +176,10 @@ def _refuse_foreign_origin() -> None:
     if origin is None or not request.path.startswith("/api/"):
         return
     own = request.host_url.rstrip("/")
-    if origin.rstrip("/") != own and origin.rstrip("/") not in _allowed_origins(current_app):
+    if (
+        origin.rstrip("/") != own
+        and origin.rstrip("/") not in current_app.extensions["lawtrail_origins"]
+    ):
         raise Rejection(
             403, "forbidden_origin", f"Requests from {origin} are not accepted.", "Origin"
         )

@@ -42,21 +42,15 @@ class Breach:
 
 
 def figures(
-    reviews: Iterable[MergedReview], closes: dt.date | None, today: dt.date, overdue_days: int
+    reviews: Sequence[MergedReview], closes: dt.date | None, today: dt.date, overdue_days: int
 ) -> Figures:
     """Response figures for the merged reviews of one draft (or several: pass them all)."""
-    received = answered = overdue = 0
-    delays: list[int] = []
-    for review in reviews:
-        for comment in review.comments:
-            received += 1
-            if comment.response is not None:
-                answered += 1
-                delays.append((comment.response.date - review.submitted.date()).days)
-            elif closes is not None and (today - closes).days > overdue_days:
-                overdue += 1
+    comments = [c for review in reviews for c in review.comments]
+    delays = answer_delays(reviews)
+    late = closes is not None and (today - closes).days > overdue_days
+    unanswered = sum(1 for c in comments if c.response is None)
     median = float(statistics.median(delays)) if delays else None
-    return Figures(received, answered, median, overdue)
+    return Figures(len(comments), len(delays), median, unanswered if late else 0)
 
 
 def combine(parts: Sequence[tuple[Figures, list[int]]]) -> Figures:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,11 +201,3 @@ def _label(element: Any) -> str:
             f"{name} {number}" if name else f"{'paragraph' if kind == 'para' else 'point'} {number}"
         )
     return ", ".join(parts)
-
-
-def group_by_status(comments: list[dict[str, Any]]) -> dict[str, int]:
-    """How many comments are current, moved, outdated and orphaned."""
-    counts: dict[str, int] = defaultdict(int)
-    for comment in comments:
-        counts[comment["status"]] += 1
-    return dict(counts)

@@ -23,6 +23,7 @@ from site_builder.config import STAGES
 from site_builder.discussion import inject_threads
 from site_builder.redline import count_words, redline, render_redline, summarize_changes
 from site_builder.render import Edition, Published
+from site_builder.structure import clean_number
 
 STAGE_LABELS = {
     "initiated": "Initiated",
@@ -76,8 +77,6 @@ def agency_src(agency: str) -> str:
 
 def slugify(text: str) -> str:
     """A URL-safe slug; Cyrillic is transliterated so agency URLs stay readable."""
-    from site_builder.structure import clean_number
-
     words = re.findall(r"\w+", text.lower())
     return "-".join(clean_number(word) for word in words) or "agency"
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from site_builder.accountability import Figures, combine
-from site_builder.discussion import Discussion, group_by_status
+from site_builder.discussion import Discussion
 from site_builder.pages import (
     ACCOUNTABILITY_SRC,
     PageSpec,
@@ -51,7 +51,6 @@ def record_specs(
                     "comments": discussion.comments,
                     "figures": figures,
                     "rejected": discussion.rejected,
-                    "statuses": group_by_status(discussion.comments),
                 },
             )
         )

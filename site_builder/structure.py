@@ -7,6 +7,7 @@ id the intake accepts.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
@@ -106,10 +107,12 @@ class Outline:
 
     def find(self, eid: str) -> Element | None:
         """The element with this eId, or None."""
-        for element in self.elements:
-            if element.eid == eid:
-                return element
-        return None
+        return self._by_eid.get(eid)
+
+    @functools.cached_property
+    def _by_eid(self) -> dict[str, Element]:
+        # Asked once per comment (intake, re-anchoring): an index, not a scan per question.
+        return {element.eid: element for element in self.elements}
 
 
 def clean_number(num: str) -> str:

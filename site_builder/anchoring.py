@@ -25,9 +25,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TypeAlias
 
-import fast_diff_match_patch as fdmp
-
-from site_builder.diff import _encode, _tokenize
+from site_builder.diff import _tokenize, diff_codes, encode_tokens
 from site_builder.render import Edition
 from site_builder.structure import UNIT_NAMES, Element
 
@@ -252,7 +250,7 @@ class _Side:
         """Tokenise the whole text and encode it one character per token."""
         self.tokens = _tokenize(self.text)
         self.offsets = list(accumulate(map(len, self.tokens), initial=0))
-        self.code = _encode(self.tokens, table)
+        self.code = encode_tokens(self.tokens, table)
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Token indexes of character span [start, end), if it starts and ends between tokens."""
@@ -639,7 +637,7 @@ class Reanchorer:
             old_code = self._old.code[old_tokens[0] : old_tokens[1]]
             new_code = self._new.code[new_tokens[0] : new_tokens[1]]
             trace = _Trace(
-                _diff_codes(old_code, new_code), self._old, old_tokens[0], self._new, new_tokens[0]
+                diff_codes(old_code, new_code), self._old, old_tokens[0], self._new, new_tokens[0]
             )
         self._pairs[key] = trace
         return trace
@@ -649,7 +647,7 @@ class Reanchorer:
         if self._whole is None:
             self._ensure_encoded()
             self._whole = _Trace(
-                _diff_codes(self._old.code, self._new.code), self._old, 0, self._new, 0
+                diff_codes(self._old.code, self._new.code), self._old, 0, self._new, 0
             )
         return self._whole
 
@@ -660,18 +658,6 @@ class Reanchorer:
         base = self._new.spans[element.eid][0]
         quote = self._new.text[start:end]
         return Anchor(status, element.eid, quote, start - base, end - base, note)
-
-
-def _diff_codes(old: str, new: str) -> list[tuple[str, int]]:
-    """Runs of (kind, token count) of a word diff of two encoded texts."""
-    if old == new:
-        return [("=", len(old))] if old else []
-    # No time cut-off: a timed-out diff is a wrong diff. Semantic cleanup, as in the redline:
-    # a word the reader sees struck through there is a changed word here.
-    raw: list[tuple[str, int]] = fdmp.diff(
-        old, new, timelimit=0, checklines=False, cleanup="Semantic", counts_only=True
-    )
-    return raw
 
 
 def _clean_quote(exact: str | None) -> str | None:

@@ -19,7 +19,9 @@ __all__ = [
     "RedlineBlock",
     "TextBlock",
     "code_similarity",
+    "diff_codes",
     "diff_words",
+    "encode_tokens",
     "redline_blocks",
     "render_ops",
     "similarity",
@@ -33,27 +35,33 @@ _TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 # Block separator token; it cannot come out of the tokeniser because block texts are cleaned of it.
 _SEPARATOR = "\u2029"
 
-# The C++ library classifies characters with iswalnum()/iswspace() to decide where to slide an
+# Each distinct token becomes one character, so the C++ character diff is a word diff.
+#
+# The library classifies characters with iswalnum()/iswspace() to decide where to slide an
 # ambiguous edit, and those answers depend on the process locale (LC_CTYPE): with codes from
 # U+0100 upwards the same two texts gave different (equally valid) redlines under C and C.UTF-8.
-# Private-use code points are neither letters nor spaces in any locale, so they go first and the
-# site builds identically everywhere; the rest of the code space (less the surrogates, which are
-# not characters) only serves absurdly large vocabularies.
+# So codes come only from code points that no locale calls a letter, digit or space: the three
+# private-use areas, then planes 4 to 13, where Unicode has assigned no character. That is
+# 793,000 codes, and only tokens found on both sides of one diff need their own (see
+# `_diff_tokens`), so real texts never run out. Beyond that, codes wrap around and the diff is
+# checked token by token, so the result stays right, if possibly less minimal.
 _WIDE_CODE_RANGES = (
     (0xE000, 0xF900),
-    (0xF0000, 0x110000),
-    (0x0100, 0xD800),
-    (0xF900, 0xF0000),
+    (0xF0000, 0xFFFFE),
+    (0x100000, 0x10FFFE),
+    (0x40000, 0xE0000),
 )
-# Windows builds use 2-byte characters and reject anything outside the Basic Multilingual Plane.
-_CODE_RANGES = tuple(
-    (start, min(stop, 0x10000))
-    for start, stop in _WIDE_CODE_RANGES
-    if int(getattr(fdmp, "CHAR_WIDTH", 4)) >= 4 or start < 0x10000
+# Builds with 2-byte characters (Windows) reject anything outside the Basic Multilingual Plane;
+# past the private-use area their output may then depend on the locale.
+_NARROW_CODE_RANGES = ((0xE000, 0xF900), (0x0100, 0xD800), (0xF900, 0xFFFE))
+_CODE_RANGES = (
+    _WIDE_CODE_RANGES if int(getattr(fdmp, "CHAR_WIDTH", 4)) >= 4 else _NARROW_CODE_RANGES
 )
-
-
+_CAPACITY = sum(stop - start for start, stop in _CODE_RANGES)
 _FIRST_RANGE = _CODE_RANGES[0][1] - _CODE_RANGES[0][0]
+# Tokens found on one side only never match anything, so they share one code per side.
+_OLD_ONLY, _NEW_ONLY = chr(0xE000), chr(0xE001)
+_SHARED_FROM = 2
 
 
 @dataclass(frozen=True)
@@ -179,25 +187,32 @@ def _join_tokens(texts: Sequence[str]) -> list[str]:
 
 
 def _code_char(index: int) -> str:
-    """The character that encodes the index-th distinct token."""
+    """The character that encodes the index-th code; past the capacity, codes wrap around."""
     if index < _FIRST_RANGE:  # the common case, kept off the loop below
         return chr(0xE000 + index)
+    index = _SHARED_FROM + (index - _SHARED_FROM) % (_CAPACITY - _SHARED_FROM)
     for start, stop in _CODE_RANGES:
         if index < stop - start:
             return chr(start + index)
         index -= stop - start
-    raise ValueError("too many distinct tokens to encode one per character")
+    raise AssertionError("unreachable: the index was wrapped into the capacity")
 
 
-def _encode(tokens: Sequence[str], table: dict[str, str]) -> str:
-    """Tokens as one character each, adding unseen tokens to the shared table."""
+def encode_tokens(tokens: Sequence[str], table: dict[str, str]) -> str:
+    """Tokens as one character each, adding unseen tokens to the shared table.
+
+    Two equal tokens always get the same character. Two different tokens get different ones
+    until a table holds more tokens than there are codes (793,000), after which equal
+    characters only suggest equal tokens: callers that need exactness check, as
+    `_diff_tokens` does.
+    """
     get = table.get
     chars: list[str] = []
     append = chars.append
     for token in tokens:
         char = get(token)
         if char is None:
-            char = table[token] = _code_char(len(table))
+            char = table[token] = _code_char(len(table) + _SHARED_FROM)
         append(char)
     return "".join(chars)
 
@@ -205,19 +220,13 @@ def _encode(tokens: Sequence[str], table: dict[str, str]) -> str:
 def word_codes(texts: Sequence[str]) -> list[str]:
     """Each text as one character per word, all with one code table, for `code_similarity`."""
     table: dict[str, str] = {}
-    return [_encode(text.split(), table) for text in texts]
+    return [encode_tokens(text.split(), table) for text in texts]
 
 
-def _diff_tokens(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, Sequence[str]]]:
-    """Diff two token sequences into runs of (kind, tokens)."""
-    # The separator is encoded as a line feed, the one code the library scores as a line break:
-    # its semantic cleanup slides an ambiguous edit onto line breaks, so an inserted paragraph
-    # starts and ends at block boundaries instead of borrowing a shared first word ("Article ")
-    # from the next block. No text token can get it: their codes are all U+0100 or above.
-    table: dict[str, str] = {_SEPARATOR: "\n"}
-    old_code = _encode(old, table)
-    new_code = _encode(new, table)
-    # One character per token turns the C++ character diff into a word diff at C++ speed.
+def diff_codes(old: str, new: str) -> list[tuple[str, int]]:
+    """Runs of (kind, length) of the minimal diff of two encoded texts, semantically cleaned."""
+    if old == new:
+        return [("=", len(old))] if old else []
     # timelimit=0 means no cut-off, spelled out because diff-match-patch itself (and most of its
     # ports) defaults to 1 s and then silently returns a near-total delete+insert for a big
     # text, which would be a wrong redline rather than a slow one. checklines=False
@@ -226,8 +235,27 @@ def _diff_tokens(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, Sequ
     # redline reads like the edit a person made rather than a patchwork of shared spaces.
     # "Semantic" is case-sensitive: any other spelling silently means no cleanup at all.
     raw: list[tuple[str, int]] = fdmp.diff(
-        old_code, new_code, timelimit=0, checklines=False, cleanup="Semantic", counts_only=True
+        old, new, timelimit=0, checklines=False, cleanup="Semantic", counts_only=True
     )
+    return raw
+
+
+def _diff_tokens(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, Sequence[str]]]:
+    """Diff two token sequences into runs of (kind, tokens)."""
+    # The separator is encoded as a line feed, the one code the library scores as a line break:
+    # its semantic cleanup slides an ambiguous edit onto line breaks, so an inserted paragraph
+    # starts and ends at block boundaries instead of borrowing a shared first word ("Article ")
+    # from the next block. No text token can get it: their codes are all U+E000 or above.
+    #
+    # Only the equality of an old token with a new one matters to the diff, so a token found on
+    # one side only gets that side's single code: the diff (and its cleanup, which sees the
+    # same lengths and the same kind of character) comes out exactly as with a code per token,
+    # and the vocabulary needed is only what the two texts share.
+    shared = set(old).intersection(new)
+    table: dict[str, str] = {_SEPARATOR: "\n"}
+    old_code = _encode_side(old, shared, table, _OLD_ONLY)
+    new_code = _encode_side(new, shared, table, _NEW_ONLY)
+    raw = diff_codes(old_code, new_code)
     runs: list[tuple[str, Sequence[str]]] = []
     i = j = 0
     for kind, length in raw:
@@ -241,7 +269,51 @@ def _diff_tokens(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, Sequ
                 j += length
     if i != len(old) or j != len(new):
         raise RuntimeError("fast_diff_match_patch returned a diff that does not cover both texts")
+    if len(table) + _SHARED_FROM > _CAPACITY:
+        runs = _checked(runs, new)
     return runs
+
+
+def _encode_side(tokens: Sequence[str], shared: set[str], table: dict[str, str], only: str) -> str:
+    """One side of a diff encoded: shared tokens from the table, the others as `only`."""
+    get = table.get
+    chars: list[str] = []
+    append = chars.append
+    for token in tokens:
+        char = get(token)
+        if char is None:
+            if token in shared:
+                char = table[token] = _code_char(len(table) - 1 + _SHARED_FROM)
+            else:
+                char = only
+        append(char)
+    return "".join(chars)
+
+
+def _checked(
+    runs: list[tuple[str, Sequence[str]]], new: Sequence[str]
+) -> list[tuple[str, Sequence[str]]]:
+    """Runs whose kept tokens really are equal: codes that wrapped around can collide."""
+    checked: list[tuple[str, Sequence[str]]] = []
+    j = 0
+    for kind, tokens in runs:
+        if kind == "+":
+            j += len(tokens)
+        if kind != "=":
+            checked.append((kind, tokens))
+            continue
+        start = 0
+        for k, token in enumerate(tokens):
+            if token != new[j + k]:
+                if start < k:
+                    checked.append(("=", tokens[start:k]))
+                checked.append(("-", tokens[k : k + 1]))
+                checked.append(("+", new[j + k : j + k + 1]))
+                start = k + 1
+        if start < len(tokens):
+            checked.append(("=", tokens[start:]))
+        j += len(tokens)
+    return checked
 
 
 def _merge(pieces: Iterable[tuple[str, str]]) -> list[Op]:

@@ -173,6 +173,12 @@ class NumberedBlockProcessor(BlockProcessor):
         self, parent: etree.Element, kind: str, style: str, label: str, lines: list[str]
     ) -> None:
         container = parent
+        if kind == "para" and style == "dot":
+            last = _last_element(parent)
+            if last is not None and last.get("data-lt-style") == "paren":
+                # German-style drafting numbers paragraphs "(1)" and the items inside them
+                # "1.": a dot-numbered line right after a "(n)" paragraph is one of its items.
+                kind = "point"
         if kind == "point":
             last = _last_element(parent)
             if last is not None and last.get("data-lt-kind") == "para":

@@ -155,3 +155,37 @@ def test_duplicate_numbers_are_suffixed() -> None:
 def test_numbers_are_cleaned_like_laws_africa(raw: str, clean: str) -> None:
     """Numbers lose brackets and dots and are lower-cased ASCII."""
     assert clean_number(raw) == clean
+
+
+def test_german_sections_keep_paragraph_and_item_ids() -> None:
+    """`§ 823`, `(1)` paragraphs and their `1.` items get sec_823__para_2__point_1 ids."""
+    soup, outline = render(
+        """
+        ## § 823 Schadensersatzpflicht
+
+        (1) Wer vorsätzlich oder fahrlässig das Leben, den Körper, die Gesundheit, die
+        Freiheit, das Eigentum oder ein sonstiges Recht eines anderen widerrechtlich verletzt,
+        ist dem anderen zum Ersatz des daraus entstehenden Schadens verpflichtet.
+
+        (2) Die gleiche Verpflichtung trifft denjenigen, welcher
+
+        1. gegen ein den Schutz eines anderen bezweckendes Gesetz verstößt,
+        2. einem anderen in einer gegen die guten Sitten verstoßenden Weise Schaden zufügt.
+
+        ## § 823a Haftung für neue Gefahren
+
+        (1) Wer eine neue Gefahr schafft, haftet.
+        """
+    )
+    assert [e.eid for e in outline.elements] == [
+        "sec_823",
+        "sec_823__para_1",
+        "sec_823__para_2",
+        "sec_823__para_2__point_1",
+        "sec_823__para_2__point_2",
+        "sec_823a",
+        "sec_823a__para_1",
+    ]
+    item = soup.find(id="sec_823__para_2__point_1")
+    assert item is not None and "Schutz eines anderen" in item.get_text()
+    assert item.find_parent(id="sec_823__para_2") is not None

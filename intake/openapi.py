@@ -189,7 +189,10 @@ def openapi_document() -> dict[str, Any]:
                         "400": _error("Malformed JSON or not UTF-8."),
                         "403": _FORBIDDEN,
                         "404": _error("Unknown draft."),
-                        "409": _error("The draft's discussion is not open now."),
+                        "409": _error(
+                            "The draft's discussion is not open now, or the draft was "
+                            "removed from the repository."
+                        ),
                         "413": _error("The body is over 64 KB."),
                         "415": _error("Not application/json."),
                         "422": _error(

@@ -90,6 +90,15 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
             f"revision: '{revision}' is not a revision of draft '{slug}'; reload the page.",
             "revision",
         )
+    removed = corpus.drafts[slug].draft.removed
+    if removed is not None:
+        raise Rejection(
+            409,
+            "draft_removed",
+            f"Draft '{slug}' was removed from the repository on {removed.date.date()} "
+            f"(commit {removed.short}); it takes no comments.",
+            "draft",
+        )
     if not corpus.window_open(slug, now):
         window = corpus.drafts[slug].draft.meta.discussion
         when = f" (open {window.opens} to {window.closes})" if window else ""

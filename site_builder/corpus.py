@@ -59,7 +59,7 @@ class Corpus:
         window, `closes` included to the end of that day in the corpus's time zone."""
         draft = self.drafts[slug].draft
         window = draft.meta.discussion
-        if draft.meta.stage != "discussion" or window is None:
+        if draft.meta.stage != "discussion" or window is None or draft.removed is not None:
             return False
         today = now.astimezone(ZoneInfo(self.timezone)).date()
         return bool(window.opens <= today <= window.closes)

@@ -12,7 +12,7 @@ import yaml
 from mkdocs.config.base import ValidationError
 
 from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
-from site_builder.history import History, Revision
+from site_builder.history import History, Removal, Revision
 
 # libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
 # revision's front matter and every review file is parsed.
@@ -49,6 +49,14 @@ class Draft:
     body: str
     versions: list[Version] = field(default_factory=list)
     dirty: bool = False  # the work tree differs from the last commit
+    removals: list[Removal] = field(default_factory=list)  # every commit that deleted it
+
+    @property
+    def removed(self) -> Removal | None:
+        """The commit that deleted the draft, while it stays deleted; else None."""
+        if self.removals and self.removals[-1].after == len(self.versions):
+            return self.removals[-1]
+        return None
 
     @property
     def latest(self) -> Version | None:
@@ -170,18 +178,27 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
             )
             continue
         if not (folder / "draft.md").is_file():
-            warnings.append(f"{label}/{folder.name}: no draft.md in this folder; it is skipped.")
-            continue
+            if folder.name not in history.revisions:
+                warnings.append(
+                    f"{label}/{folder.name}: no draft.md in this folder; it is skipped."
+                )
+            continue  # a removed draft: published from its history below
         try:
             draft, found = _load_draft(folder, source, history.revisions.get(folder.name, []))
         except DraftError as err:
             errors.extend(err.messages)
             continue
+        draft.removals = history.removals.get(folder.name, [])
         drafts.append(draft)
         warnings.extend(found)
+    present = {draft.slug for draft in drafts}
+    for slug, revisions in history.revisions.items():
+        if slug not in present and SLUG.match(slug):
+            draft = _removed_draft(slug, f"{label}/{slug}/draft.md", revisions, history, warnings)
+            drafts.append(draft)
     if errors:
         raise DraftError(errors)
-    return drafts, warnings
+    return sorted(drafts, key=lambda d: d.slug), warnings
 
 
 def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[Draft, list[str]]:
@@ -221,3 +238,32 @@ def _version(number: int, revision: Revision, source: str, warnings: list[str]) 
         stage = raw.get("stage")
         return Version(number, revision, stage if stage in STAGES else None, None, body)
     return Version(number, revision, meta.stage, meta.discussion, body)
+
+
+def _removed_draft(
+    slug: str, source: str, revisions: list[Revision], history: History, warnings: list[str]
+) -> Draft:
+    """A draft no longer in the work tree, published from its last committed version.
+
+    A consultation portal must never silently erase the public record of a draft: its
+    revisions, redlines, comments and answers stay published, marked as removed.
+    """
+    versions = [_version(n, rev, source, warnings) for n, rev in enumerate(revisions, 1)]
+    removals = history.removals.get(slug, [])
+    last = versions[-1]
+    try:
+        raw, body = split_front_matter(last.revision.text, f"{source} at {last.revision.short}")
+        meta, _ = validate_meta(raw, f"{source} at {last.revision.short}")
+    except DraftError as err:
+        raise DraftError(
+            [f"{message} (the last version of a removed draft, published from history)"
+             for message in err.messages]
+        ) from err  # fmt: skip
+    draft = Draft(slug, source, meta, body, versions, dirty=False, removals=removals)
+    if draft.removed is None:
+        warnings.append(
+            f"{source} is deleted in the work tree but not in git: the site publishes its "
+            f"last committed version. Commit the deletion with 'git rm {source}' or restore "
+            f"it with 'git checkout -- {source}'."
+        )
+    return draft

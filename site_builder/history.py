@@ -46,11 +46,37 @@ class Revision:
         return self.message.split("\n", 1)[0]
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A commit that deleted a draft's `draft.md`: a step of its public record, not its end."""
+
+    sha: str
+    date: datetime  # author date, UTC
+    author: str
+    message: str
+    after: int  # how many revisions of the draft came before it
+
+    @property
+    def short(self) -> str:
+        """The abbreviated sha shown on pages."""
+        return self.sha[:10]
+
+    @property
+    def subject(self) -> str:
+        """The first line of the commit message."""
+        return self.message.split("\n", 1)[0]
+
+
 @dataclass
 class History:
-    """All revisions of all drafts under one folder, oldest first per draft."""
+    """All revisions of all drafts under one folder, oldest first per draft.
+
+    A draft deleted from the repository keeps its revisions: the deletion is recorded in
+    `removals`, and a draft added again under the same slug continues the same history.
+    """
 
     revisions: dict[str, list[Revision]] = field(default_factory=dict)
+    removals: dict[str, list[Removal]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     head_date: datetime | None = None  # date of the newest commit, for reproducible builds
     root: Path | None = None  # top of the git work tree, or None outside git
@@ -104,7 +130,7 @@ def read_history(drafts_dir: Path) -> History:
                 str(prefix / "*" / "draft.md"),
             )
             versions = _parse_log(log, prefix)
-            history.revisions = _read_texts(repo, versions)
+            history.revisions, history.removals = _read_texts(repo, versions)
             history.head_date = datetime.fromtimestamp(repo.head.commit.committed_date, UTC)
         except git.GitCommandError as err:
             raise HistoryError(f"{root}: reading git history failed: {err.stderr.strip()}") from err
@@ -142,17 +168,27 @@ def _parse_log(log: str, prefix: PurePosixPath) -> list[_Version]:
     return versions
 
 
-def _read_texts(repo: git.Repo, versions: list[_Version]) -> dict[str, list[Revision]]:
-    """Contents of every version through one persistent `git cat-file --batch`."""
+def _read_texts(
+    repo: git.Repo, versions: list[_Version]
+) -> tuple[dict[str, list[Revision]], dict[str, list[Removal]]]:
+    """Contents of every version through one persistent `git cat-file --batch`, and the
+    commits that deleted a draft."""
     revisions: dict[str, list[Revision]] = defaultdict(list)
+    removals: dict[str, list[Removal]] = defaultdict(list)
     texts: dict[str, str] = {}
     for version in versions:
-        if version.blob is None:
-            # A deleted draft starts a new life if it is added again later.
-            revisions.pop(version.slug, None)
-            continue
         previous = revisions.get(version.slug)
-        if previous and texts.get(version.blob) == previous[-1].text:
+        if version.blob is None:
+            if previous:  # a public record is never erased: the deletion is one more step
+                removals[version.slug].append(
+                    Removal(
+                        version.sha, version.date, version.author, version.message, len(previous)
+                    )
+                )
+            continue
+        removed = removals.get(version.slug)
+        readded = removed is not None and removed[-1].after == len(previous or ())
+        if previous and not readded and texts.get(version.blob) == previous[-1].text:
             continue  # a mode change or a revert-and-redo commit: the text did not change
         if version.blob not in texts:
             data = repo.git.get_object_data(version.blob)[3]
@@ -167,4 +203,4 @@ def _read_texts(repo: git.Repo, versions: list[_Version]) -> dict[str, list[Revi
                 text=texts[version.blob],
             )
         )
-    return dict(sorted(revisions.items()))
+    return dict(sorted(revisions.items())), dict(sorted(removals.items()))

@@ -21,6 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.config import STAGES
 from site_builder.discussion import inject_threads
+from site_builder.history import Removal
 from site_builder.redline import count_words, redline, render_redline, summarize_changes
 from site_builder.render import Edition, Published
 from site_builder.structure import clean_number
@@ -31,9 +32,19 @@ STAGE_LABELS = {
     "revision": "Under revision",
     "adopted": "Adopted",
     "withdrawn": "Withdrawn",
+    "removed": "Removed from the repository",
 }
 # Drafts open for comment come first on the index; the rest follow the lifecycle.
-_STAGE_ORDER = {"discussion": 0, "revision": 1, "initiated": 2, "adopted": 3, "withdrawn": 4}
+_STAGE_ORDER = {
+    "discussion": 0,
+    "revision": 1,
+    "initiated": 2,
+    "adopted": 3,
+    "withdrawn": 4,
+    "removed": 5,
+}
+# What the index lists and filters by: the declared stages, and drafts removed from git.
+_LISTED = (*STAGES, "removed")
 _LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
 
 
@@ -144,7 +155,7 @@ class SiteContext:
         specs = []
         if home:
             specs.append(self._index("index.md", "Drafts", entries, "All drafts"))
-        for stage in STAGES:
+        for stage in _LISTED:
             subset = [e for e in entries if e["stage"] == stage]
             if subset:
                 specs.append(self._index(stage_src(stage), STAGE_LABELS[stage], subset, stage))
@@ -161,7 +172,7 @@ class SiteContext:
 
     def filters(self, drafts: Sequence[Published]) -> dict[str, Any]:
         """Stage and agency filters with counts, as links (they work without JavaScript)."""
-        stages: Counter[str] = Counter(p.draft.meta.stage for p in drafts)
+        stages: Counter[str] = Counter(_listed_stage(p) for p in drafts)
         agencies = Counter(p.draft.meta.agency for p in drafts)
         return {
             "stages": [
@@ -171,7 +182,7 @@ class SiteContext:
                     "url": self.url(stage_src(s)),
                     "key": s,
                 }
-                for s in STAGES
+                for s in _LISTED
                 if stages[s]
             ],
             "agencies": [
@@ -190,14 +201,19 @@ class SiteContext:
         meta = published.draft.meta
         latest = published.draft.latest
         window = meta.discussion
+        stage = _listed_stage(published)
+        removed = published.draft.removed
         return {
             "slug": published.draft.slug,
             "title": meta.title,
             "agency": meta.agency,
             "agency_url": self.url(agency_src(meta.agency)),
-            "stage": meta.stage,
-            "stage_label": STAGE_LABELS[meta.stage],
-            "stage_url": self.url(stage_src(meta.stage)),
+            "stage": stage,
+            "stage_label": STAGE_LABELS[stage],
+            "stage_url": self.url(stage_src(stage)),
+            "declared_stage": meta.stage,
+            "declared_stage_label": STAGE_LABELS[meta.stage],
+            "removed": self._removal(removed) if removed else None,
             "opens": window.opens.isoformat() if window else None,
             "closes": window.closes.isoformat() if window else None,
             "summary": meta.summary,
@@ -306,6 +322,7 @@ class SiteContext:
             or window is None
             or draft.dirty
             or draft.latest is None
+            or draft.removed is not None
         ):
             return None
         return {
@@ -336,6 +353,16 @@ class SiteContext:
             "compare_url": self._compare_url(slug, previous, edition) if previous else None,
         }
 
+    def _removal(self, removal: Removal) -> dict[str, str]:
+        """A deletion from the repository as the timeline and the banner show it."""
+        return {
+            "date": self.day(removal.date),
+            "sha": removal.sha,
+            "short": removal.short,
+            "author": removal.author,
+            "subject": removal.subject,
+        }
+
     def _compare_url(self, slug: str, old: Edition, new: Edition) -> str:
         assert old.version is not None and new.version is not None
         return self.url(compare_src(slug, old.version.revision.sha, new.version.revision.sha))
@@ -345,9 +372,14 @@ class SiteContext:
         events: list[dict[str, Any]] = []
         reached: dict[str, str] = {}
         previous_stage: str | None = None
+        removals = {r.after: r for r in published.draft.removals}
         for edition in published.versions:
             version = edition.version
             assert version is not None
+            removal = removals.get(version.number - 1)
+            if removal is not None and version.number > 1:
+                events.append({"type": "removal", **self._removal(removal)})
+                previous_stage = None  # added again: its stage is announced afresh
             date = self.day(version.revision.date)
             if version.stage and version.stage != previous_stage:
                 window = version.window
@@ -369,12 +401,20 @@ class SiteContext:
                     **self._revision(published.draft.slug, edition, published.versions),
                 }
             )
+        last = removals.get(len(published.versions))
+        if last is not None:
+            events.append({"type": "removal", **self._removal(last)})
         current = published.draft.meta.stage
         steps = [
             {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
             for s in (*_LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
         ]
         return {"events": events, "steps": steps}
+
+
+def _listed_stage(published: Published) -> str:
+    """The stage a draft is listed under: its declared one, or "removed"."""
+    return "removed" if published.draft.removed else published.draft.meta.stage
 
 
 def _index_order(entry: dict[str, Any]) -> tuple[int, str, str]:

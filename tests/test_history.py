@@ -78,10 +78,14 @@ def test_commits_that_do_not_change_the_text_are_not_revisions(repo: Repo) -> No
     assert len(read_history(repo.root / "drafts").revisions["water"]) == 1
 
 
-def test_a_deleted_and_recreated_draft_starts_a_new_history(repo: Repo) -> None:
-    """Deleting a draft ends its history; adding it again starts afresh."""
-    repo.revise("water", draft("Old.\n"))
+def test_a_deleted_and_recreated_draft_continues_its_history(repo: Repo) -> None:
+    """Deleting a draft keeps its revisions and records the deletion; adding it again
+    continues the same history, with the removal as one step between."""
+    first = repo.revise("water", draft("Old.\n"))
     repo.git("rm", "-q", "-r", "drafts/water")
-    repo.commit("Remove")
-    new = repo.revise("water", draft("New.\n"))
-    assert [r.sha for r in read_history(repo.root / "drafts").revisions["water"]] == [new]
+    removal = repo.commit("Remove the water draft")
+    new = repo.revise("water", draft("Old.\n"))
+    history = read_history(repo.root / "drafts")
+    assert [r.sha for r in history.revisions["water"]] == [first, new]
+    [removed] = history.removals["water"]
+    assert (removed.sha, removed.subject, removed.after) == (removal, "Remove the water draft", 1)

@@ -22,7 +22,13 @@ from mkdocs.utils import get_relative_url
 from site_builder.config import STAGES
 from site_builder.discussion import inject_threads
 from site_builder.history import Removal
-from site_builder.redline import count_words, redline, render_redline, summarize_changes
+from site_builder.redline import (
+    Sides,
+    count_words,
+    redline,
+    render_redline,
+    summarize_changes,
+)
 from site_builder.render import Edition, Published
 from site_builder.structure import clean_number
 
@@ -289,21 +295,33 @@ class SiteContext:
             )
         for old, new in compares:
             assert old.version is not None and new.version is not None
-            blocks = redline(old, new)
+            units = redline(old, new)
             changes = summarize_changes(old, new)
+            src = compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha)
+            here = self.url(src)
+            sides = Sides(
+                f"revision {old.version.number}",
+                get_relative_url(
+                    self.url(revision_src(draft.slug, old.version.revision.sha)), here
+                ),
+                f"revision {new.version.number}",
+                get_relative_url(
+                    self.url(revision_src(draft.slug, new.version.revision.sha)), here
+                ),
+            )
             pages.append(
                 PageSpec(
-                    compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha),
+                    src,
                     f"{draft.meta.title} — changes from revision {old.version.number} "
                     f"to {new.version.number}",
                     "lawtrail/compare.html",
-                    render_redline(blocks),
+                    render_redline(units, sides),
                     data={
                         **common,
                         "old": self._revision(draft.slug, old, editions),
                         "new": self._revision(draft.slug, new, editions),
                         "changes": changes,
-                        "words": count_words(blocks),
+                        "words": count_words(units),
                     },
                     updated=new.version.revision.date,
                 )

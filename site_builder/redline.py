@@ -8,28 +8,59 @@ drafter did: one article inserted, the next renumbered and amended.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from site_builder.diff import Op, RedlineBlock, TextBlock, redline_blocks, render_ops
 from site_builder.render import Edition
-from site_builder.structure import Element, iter_units
+from site_builder.structure import UNIT_NAMES, Element, iter_units
 
 # Blocks before the first unit (a preamble) match each other under this key.
 _PREAMBLE = ""
+# Unchanged blocks shown on either side of a change inside a changed unit.
+_CONTEXT = 1
 
 
-def redline(old: Edition, new: Edition) -> list[RedlineBlock]:
-    """Blocks of the redline from `old` to `new`, in the new text's order.
+@dataclass(frozen=True)
+class UnitRedline:
+    """One unit (article, section...) of a redline: its blocks, or only its name if unchanged.
+
+    An unchanged unit costs nothing: its texts are compared whole, never diffed word by word,
+    and the page collapses it into a line with the others around it.
+    """
+
+    label: str  # "Article 5"; "" for the text before the first unit
+    anchor: str | None  # the unit's eId in the new text, or in the old one if deleted
+    old_anchor: str | None  # its eId in the old text, if it was there
+    blocks: tuple[RedlineBlock, ...]  # empty when unchanged
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Where the full texts of the two revisions are, for the links of collapsed runs."""
+
+    old_name: str  # "revision 3"
+    old_href: str
+    new_name: str
+    new_href: str
+
+
+def redline(old: Edition, new: Edition) -> list[UnitRedline]:
+    """The redline from `old` to `new`, unit by unit, in the new text's order.
 
     Units (articles, or chapters in a draft without articles) present in both editions are
-    word-diffed against each other; a unit only in `new` is inserted whole; a unit only in
-    `old` is shown deleted where it stood.
+    word-diffed against each other when their texts differ; a unit only in `new` is inserted
+    whole; a unit only in `old` is shown deleted where it stood.
     """
     old_groups = _groups(old)
     new_groups = _groups(new)
     old_order = list(old_groups)
     old_position = {key: i for i, key in enumerate(old_order)}
-    result: list[RedlineBlock] = []
+    old_units = _unit_index(old)
+    new_units = _unit_index(new)
+    result: list[UnitRedline] = []
     cursor = 0
 
     def flush_deleted(until: int) -> None:
@@ -37,16 +68,29 @@ def redline(old: Edition, new: Edition) -> list[RedlineBlock]:
         while cursor < until:
             key = old_order[cursor]
             if key not in new_groups:
-                result.extend(_whole(block, "old") for block in old_groups[key])
+                blocks = tuple(_whole(block, "old") for block in old_groups[key])
+                unit = old_units.get(key)
+                label, anchor = (unit.label, unit.eid) if unit else ("", None)
+                result.append(UnitRedline(label, anchor, anchor, blocks, True))
             cursor += 1
 
     for key, blocks in new_groups.items():
+        unit = new_units.get(key)
+        label, anchor = (unit.label, unit.eid) if unit else ("", None)
         if key in old_groups:
             flush_deleted(old_position[key])
             cursor = max(cursor, old_position[key] + 1)
-            result.extend(redline_blocks(old_groups[key], blocks))
+            before = old_groups[key]
+            old_unit = old_units.get(key)
+            old_anchor = old_unit.eid if old_unit else None
+            if _same(before, blocks):
+                result.append(UnitRedline(label, anchor, old_anchor, (), False))
+            else:
+                diffed = tuple(redline_blocks(before, blocks))
+                result.append(UnitRedline(label, anchor, old_anchor, diffed, True))
         else:
-            result.extend(_whole(block, "new") for block in blocks)
+            inserted = tuple(_whole(block, "new") for block in blocks)
+            result.append(UnitRedline(label, anchor, None, inserted, True))
     flush_deleted(len(old_order))
     return result
 
@@ -71,27 +115,92 @@ def summarize_changes(old: Edition, new: Edition) -> list[dict[str, str]]:
     return changes
 
 
-def render_redline(blocks: Sequence[RedlineBlock]) -> str:
-    """HTML of a redline: one element per block; ids of deleted blocks get an "old-" prefix."""
-    out = []
-    for block in blocks:
-        prefix = "old-" if block.side == "old" else ""
-        anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
-        kind = " lt-rl-point" if block.anchor and "__point_" in block.anchor else ""
-        changed = " lt-rl-changed" if block.changed else ""
-        classes = f"lt-rl lt-rl-{block.side}{kind}{changed}"
-        out.append(f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>')
+def render_redline(units: Sequence[UnitRedline], sides: Sides) -> str:
+    """HTML of a redline: changed units in full, runs of unchanged ones as one linked line.
+
+    A redline of a long code that differs in a few words must not print the whole code: a
+    reader on a phone came to see the change. Ids of deleted blocks get an "old-" prefix.
+    """
+    out: list[str] = []
+    run: list[UnitRedline] = []
+    for unit in units:
+        if not unit.changed:
+            run.append(unit)
+            continue
+        if run:
+            out.append(_skipped_units(run, sides))
+            run = []
+        out.extend(_unit_blocks(unit.blocks, sides))
+    if run:
+        out.append(_skipped_units(run, sides))
     return "\n".join(out)
 
 
-def count_words(blocks: Sequence[RedlineBlock]) -> dict[str, int]:
+def count_words(units: Sequence[UnitRedline]) -> dict[str, int]:
     """How many words a redline inserts and deletes."""
     counts = {"+": 0, "-": 0}
-    for block in blocks:
-        for op in block.ops:
-            if op.kind in counts:
-                counts[op.kind] += len(op.text.split())
+    for unit in units:
+        for block in unit.blocks:
+            for op in block.ops:
+                if op.kind in counts:
+                    counts[op.kind] += len(op.text.split())
     return {"inserted": counts["+"], "deleted": counts["-"]}
+
+
+def _unit_blocks(blocks: Sequence[RedlineBlock], sides: Sides) -> list[str]:
+    """A changed unit: its heading, its changes, a block of context around each, and runs
+    of other unchanged blocks collapsed."""
+    keep = [index == 0 or block.changed for index, block in enumerate(blocks)]
+    for index, block in enumerate(blocks):
+        if block.changed:
+            for near in range(max(0, index - _CONTEXT), min(len(blocks), index + _CONTEXT + 1)):
+                keep[near] = True
+    out: list[str] = []
+    index = 0
+    while index < len(blocks):
+        if keep[index]:
+            out.append(_block_html(blocks[index]))
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and not keep[end]:
+            end += 1
+        if end - index == 1:
+            out.append(_block_html(blocks[index]))
+        else:
+            anchor = next((b.anchor for b in blocks[index:end] if b.anchor), None)
+            out.append(_skip_line(f"{end - index} unchanged paragraphs", anchor, anchor, sides))
+        index = end
+    return out
+
+
+def _block_html(block: RedlineBlock) -> str:
+    prefix = "old-" if block.side == "old" else ""
+    anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
+    kind = " lt-rl-point" if block.anchor and "__point_" in block.anchor else ""
+    changed = " lt-rl-changed" if block.changed else ""
+    classes = f"lt-rl lt-rl-{block.side}{kind}{changed}"
+    return f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>'
+
+
+def _skipped_units(run: Sequence[UnitRedline], sides: Sides) -> str:
+    """One line for a run of unchanged units: "Article 5 to Article 17 unchanged"."""
+    first, last = run[0], run[-1]
+    name = first.label or "The text before the first article"
+    if len(run) > 1:
+        name = f"{name} to {last.label or 'the text before the first article'}"
+    return _skip_line(f"{name} unchanged", first.old_anchor, first.anchor, sides)
+
+
+def _skip_line(text: str, old_anchor: str | None, new_anchor: str | None, sides: Sides) -> str:
+    """A collapsed run, linking to where it starts in the full text of either revision."""
+    old = sides.old_href + (f"#{old_anchor}" if old_anchor else "")
+    new = sides.new_href + (f"#{new_anchor}" if new_anchor else "")
+    return (
+        f'<p class="lt-rl-skip"><span>{html.escape(text)}</span> · full text: '
+        f'<a href="{html.escape(old)}">{html.escape(sides.old_name)}</a>, '
+        f'<a href="{html.escape(new)}">{html.escape(sides.new_name)}</a></p>'
+    )
 
 
 def _groups(edition: Edition) -> dict[str, list[TextBlock]]:
@@ -101,6 +210,23 @@ def _groups(edition: Edition) -> dict[str, list[TextBlock]]:
         key = edition.wids.get(block.unit, block.unit) if block.unit else _PREAMBLE
         groups.setdefault(key, []).append(block)
     return groups
+
+
+def _unit_index(edition: Edition) -> dict[str, Element]:
+    """The edition's units by the key `_groups` files their blocks under."""
+    return {
+        edition.wids.get(el.eid, el.eid): el
+        for el in edition.rendering.outline.elements
+        if el.kind in UNIT_NAMES
+    }
+
+
+def _same(old: Sequence[TextBlock], new: Sequence[TextBlock]) -> bool:
+    """Whether two units read the same: same blocks, same texts, same anchors."""
+    return len(old) == len(new) and all(
+        a.text == b.text and a.tag == b.tag and a.anchor == b.anchor
+        for a, b in zip(old, new, strict=True)
+    )
 
 
 def _whole(block: TextBlock, side: str) -> RedlineBlock:

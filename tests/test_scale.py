@@ -5,6 +5,7 @@ from __future__ import annotations
 import locale
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from site_builder import diff
 from site_builder.diff import Op, TextBlock, diff_words, redline_blocks
 from site_builder.lineage import trace_wids
 from site_builder.render import Renderer
+from tests.conftest import Repo, draft
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 
@@ -134,3 +136,53 @@ def test_wids_follow_10000_amended_and_renumbered_paragraphs() -> None:
         if new_table[f"art_1__para_{n + 1}"] != old_table[f"art_1__para_{n}"]
     ]
     assert wrong == []
+
+
+def long_code(sections: int, changed: dict[int, tuple[str, str]]) -> str:
+    """A German-style code: `## § N` sections of two paragraphs, some words replaced."""
+    rng = random.Random(sections)
+    vocabulary = distinct_words(5_000, seed=9)
+    parts = []
+    for n in range(1, sections + 1):
+        first = " ".join(rng.choice(vocabulary) for _ in range(40))
+        second = " ".join(rng.choice(vocabulary) for _ in range(40))
+        text = f"## § {n} Title {n}\n\n(1) {first}.\n\n(2) {second}.\n"
+        if n in changed:
+            old, new = changed[n]
+            text = text.replace(f"(1) {first.split()[0]}", f"(1) {old}", 1).replace(old, new, 1)
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def test_a_redline_of_a_long_code_shows_only_what_changed(tmp_path: Path) -> None:
+    """Three changed words in a 600-section code: the redline shows those sections with their
+    headings, collapses the rest into linked lines, and weighs a fraction of the text."""
+    repo = Repo(tmp_path / "project")
+    before = long_code(
+        600, {10: ("alpha", "alpha"), 300: ("beta", "beta"), 590: ("gamma", "gamma")}
+    )
+    after = long_code(600, {10: ("alpha", "omega"), 300: ("beta", "delta"), 590: ("gamma", "psi")})
+    first = repo.revise(
+        "code", draft(before, title="Civil Code", discussion=None, stage="initiated")
+    )
+    second = repo.revise(
+        "code", draft(after, title="Civil Code", discussion=None, stage="initiated")
+    )
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    path = built.site / f"drafts/code/compare/{first[:10]}..{second[:10]}/index.html"
+    page = built.html(f"drafts/code/compare/{first[:10]}..{second[:10]}/")
+    full = (built.site / f"drafts/code/rev/{second[:10]}/index.html").stat().st_size
+    assert path.stat().st_size < full / 10
+    redline = page.select_one(".lt-redline")
+    assert [d.get_text() for d in redline.select("del")] == ["alpha", "beta", "gamma"]
+    assert [i.get_text() for i in redline.select("ins")] == ["omega", "delta", "psi"]
+    headings = [h.get_text(strip=True) for h in redline.select("h2")]
+    assert headings == ["§ 10 Title 10", "§ 300 Title 300", "§ 590 Title 590"]
+    skips = [p.get_text(" ", strip=True) for p in redline.select(".lt-rl-skip")]
+    assert skips[0].startswith("Section 1 to Section 9 unchanged")
+    assert skips[1].startswith("Section 11 to Section 299 unchanged")
+    assert skips[-1].startswith("Section 591 to Section 600 unchanged")
+    links = redline.select(".lt-rl-skip")[1].select("a")
+    assert links[0]["href"] == f"../../rev/{first[:10]}/#sec_11"
+    assert links[1]["href"] == f"../../rev/{second[:10]}/#sec_11"

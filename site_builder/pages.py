@@ -10,9 +10,10 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,12 +114,22 @@ class PageSpec:
     src_uri: str
     title: str
     template: str
-    content: str  # HTML for page.content: what search indexes
+    # HTML for page.content (what search indexes), or a function that makes it and the data
+    # that depends on it when MkDocs builds the page: a build of a long code's every
+    # revision and redline must not hold all their HTML at once.
+    content: str | Callable[[], tuple[str, dict[str, Any]]]
     in_nav: bool = False
     search: bool = False
     toc_tokens: list[dict[str, Any]] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     updated: datetime | None = None
+
+    def build(self) -> tuple[str, dict[str, Any]]:
+        """The page's HTML and its template data, made now if they were left for later."""
+        if callable(self.content):
+            html, late = self.content()
+            return html, {**self.data, **late}
+        return self.content, self.data
 
     def source(self) -> str:
         """The Markdown source MkDocs reads: front matter only; content comes from us."""
@@ -243,7 +254,6 @@ class SiteContext:
         current = published.current
         assert current is not None
         summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
-        text = current.html
         count = 0
         orphaned = 0
         if threads:
@@ -254,13 +264,12 @@ class SiteContext:
                 for entry in entries:
                     target = self.url(review_src(draft.slug, entry["review_id"]))
                     entry["review_href"] = get_relative_url(target, here)
-            text = inject_threads(text, threads)
         pages.append(
             PageSpec(
                 draft_src(draft.slug),
                 draft.meta.title,
                 "lawtrail/draft.html",
-                summary + text,
+                partial(_current_text, summary, current, threads),
                 in_nav=True,
                 search=True,
                 toc_tokens=current.rendering.toc_tokens,
@@ -287,7 +296,7 @@ class SiteContext:
                     revision_src(draft.slug, version.revision.sha),
                     f"{draft.meta.title} — revision {version.number}",
                     "lawtrail/revision.html",
-                    edition.html,
+                    partial(_edition_text, edition),
                     toc_tokens=edition.rendering.toc_tokens,
                     data={**common, "revision": self._revision(draft.slug, edition, editions)},
                     updated=version.revision.date,
@@ -295,8 +304,6 @@ class SiteContext:
             )
         for old, new in compares:
             assert old.version is not None and new.version is not None
-            units = redline(old, new)
-            changes = summarize_changes(old, new)
             src = compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha)
             here = self.url(src)
             sides = Sides(
@@ -315,13 +322,11 @@ class SiteContext:
                     f"{draft.meta.title} — changes from revision {old.version.number} "
                     f"to {new.version.number}",
                     "lawtrail/compare.html",
-                    render_redline(units, sides),
+                    partial(_redline, old, new, sides),
                     data={
                         **common,
                         "old": self._revision(draft.slug, old, editions),
                         "new": self._revision(draft.slug, new, editions),
-                        "changes": changes,
-                        "words": count_words(units),
                     },
                     updated=new.version.revision.date,
                 )
@@ -428,6 +433,26 @@ class SiteContext:
             for s in (*_LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
         ]
         return {"events": events, "steps": steps}
+
+
+def _current_text(
+    summary: str, current: Edition, threads: dict[str, list[dict[str, Any]]] | None
+) -> tuple[str, dict[str, Any]]:
+    """A draft page's HTML: the summary, then the text with its comment threads."""
+    text = current.html
+    return summary + (inject_threads(text, threads) if threads else text), {}
+
+
+def _edition_text(edition: Edition) -> tuple[str, dict[str, Any]]:
+    """A revision page's HTML: the text as it was."""
+    return edition.html, {}
+
+
+def _redline(old: Edition, new: Edition, sides: Sides) -> tuple[str, dict[str, Any]]:
+    """A redline page's HTML, with the change summary and word counts its template shows."""
+    units = redline(old, new)
+    data = {"changes": summarize_changes(old, new), "words": count_words(units)}
+    return render_redline(units, sides), data
 
 
 def _listed_stage(published: Published) -> str:

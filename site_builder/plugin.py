@@ -133,26 +133,30 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             page.update_date = spec.updated.date().isoformat()
         return markdown
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        spec = self.specs.get(page.file.src_uri)
-        if spec is None:
-            return html
-        if spec.toc_tokens is not None:
-            page.toc = get_toc(spec.toc_tokens)  # type: ignore[arg-type]
-        return spec.content
-
+    @event_priority(100)  # before the search plugins index page.content
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        # Generated pages get their HTML here, one page at a time, rather than when MkDocs
+        # reads every page before building any: a long code's revisions and redlines would
+        # otherwise all be held in memory at once.
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             assert self.site is not None
+            page.content, data = spec.build()
+            if spec.toc_tokens is not None:
+                page.toc = get_toc(spec.toc_tokens)  # type: ignore[arg-type]
             context["lawtrail"] = {  # type: ignore[typeddict-unknown-key]
-                **spec.data,
+                **data,
                 "filters": self.filters,
                 "timezone": self.site.timezone,
             }
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.specs:
+            page.content = None  # written: let it go
+        return output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:

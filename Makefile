@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/anchoring.py
 	$(BIN)/python benchmarks/record.py
+	$(BIN)/python benchmarks/legal.py
 
 clean:
 	rm -rf site $(VENV)

@@ -15,7 +15,7 @@ federal one, in a fresh git repository:
   (`§ 5a` becomes `§ 5b` when a new `§ 5a` goes before it), except version 6: an erratum
   that changes one word in each of exactly three sections, the redline issue 7 sets a size
   goal for;
-- 150 smaller acts of 5-100 KB (log-uniform) with 2-8 versions each; a third of them are
+- 150 smaller acts of 5-100 KB (log-uniform) with 2-9 versions each; a third of them are
   repealed: their `draft.md` is deleted (`git rm`) in their last commit.
 
 Words are pseudo-German, made from syllables, drawn from a Zipf-like distribution over
@@ -93,7 +93,7 @@ ERRATUM_VERSION = 6  # the code version that changes exactly three sections
 ERRATUM_CHANGES = 3
 ACTS = 150
 ACT_MIN_BYTES, ACT_MAX_BYTES = 5_000, 100_000
-ACT_VERSIONS = (2, 8)
+ACT_VERSIONS = (2, 9)
 REWORD_SECTIONS = 2_000
 LEXICON_WORDS = 60_000
 SIZE_FACTOR = 0.4  # section budgets over the mean size: whole sentences overshoot them
@@ -402,25 +402,25 @@ class Writer:
     # Amendments ----------------------------------------------------------------------
 
     def reword(self, section: Section, words: int) -> None:
-        """Change `words` words of one paragraph or item of `section`."""
+        """Change `words` words of one paragraph or item of `section` (at least one word)."""
         rng = self.rng
-        texts: list[tuple[Any, str]] = []
+        targets: list[Para | Item] = []
         for para in section.paras:
-            texts.append((para, "text"))
-            texts += [(item, "text") for item in para.items]
-        target, attr = rng.choice(texts)
-        tokens = getattr(target, attr).split(" ")
+            targets.append(para)
+            targets += para.items
+        target = rng.choice(targets)
+        tokens = target.text.split(" ")
         spots = [i for i, t in enumerate(tokens) if t.rstrip(".,:").isalpha()]
         for i in rng.sample(spots, min(words, len(spots))):
             core = tokens[i].rstrip(".,:")
-            tail = tokens[i][len(core) :]
             new = core
             while new == core:
                 new = self.voice.word()
-            if i == 0:
-                new = new[0].upper() + new[1:]
-            tokens[i] = new + tail
-        setattr(target, attr, " ".join(tokens))
+                new = new[0].upper() + new[1:] if i == 0 else new
+            tokens[i] = new + tokens[i][len(core) :]
+        if not spots:  # no word to change (a bare cross-reference): add one
+            tokens.append(self.voice.word())
+        target.text = " ".join(tokens)
 
     def amend(self, sections: list[Section], share: float, mean: float) -> tuple[list[str], int]:
         """One amending act: reword `share` of the sections, insert, repeal, renumber a few.
@@ -602,6 +602,10 @@ def make_act(lexicon: Lexicon, seed: int, index: int, repealed: bool) -> Act:
     count = max(3, round(size / 620))
     writer = Writer(voice, rng, items=rng.choice(("dot", "dot", "dot", "paren")))
     text = writer.sections(count, size)
+    while len(writer.render(text).encode()) < size * 0.95:  # short acts undershoot
+        text.append(writer.section(text[-1].num + 1, "", size / count * SIZE_FACTOR))
+    while len(text) > 3 and len(writer.render(text).encode()) > size * 1.05:
+        text.pop()
     versions = rng.randint(*ACT_VERSIONS)
     last = ROUNDS - 1 if repealed else ROUNDS  # a repealed act needs a round to be deleted
     rounds = sorted(rng.sample(range(last), min(versions, last)))

@@ -803,8 +803,8 @@ def redlines(corpus: Corpus, lawtrail_site: Path, baseline_site: Path | None) ->
             continue
         for page in folder.glob("*/index.html"):
             ends = page.parent.name.split("..")
-            found = [next((v for v in act.texts if v.sha.startswith(end)), None) for end in ends]
-            if len(found) != 2 or found[0] is None or found[1] is None:
+            found = [v for end in ends for v in act.texts if end and v.sha.startswith(end)]
+            if len(ends) != 2 or len(found) != 2:
                 continue
             old, new = found
             plain: float | None = None

@@ -915,8 +915,8 @@ def report_corpus(
     )
     enough = len(code_words) > TARGET_DISTINCT_WORDS
     print(
-        f"distinct words: {len(code_words):,} in the code (more than the "
-        f"{TARGET_DISTINCT_WORDS:,} one-character codes: {'yes' if enough else 'NO'}), "
+        f"distinct words: {len(code_words):,} in the code ({'more' if enough else 'fewer'} "
+        f"than the {TARGET_DISTINCT_WORDS:,} a one-character-per-word diff could encode), "
         f"{min(act_words):,}-{max(act_words):,} per act"
     )
     print(

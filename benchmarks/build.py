@@ -1046,10 +1046,28 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def child(kind: str, directory: Path) -> int:
-    """Build `directory` in this (fresh) process and print one JSON line of figures."""
+def _peak_mb() -> float:
+    """This process's own peak resident memory, in MB.
+
+    On Linux `ru_maxrss` keeps the high-water mark of the process image an exec replaced:
+    a child started by a benchmark that holds a large corpus would report the benchmark's
+    memory, not its own. `VmHWM` in /proc/self/status is the current image's alone.
+    """
     import resource
 
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def child(kind: str, directory: Path) -> int:
+    """Build `directory` in this (fresh) process and print one JSON line of figures."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -1073,8 +1091,7 @@ def child(kind: str, directory: Path) -> int:
     history: float | None = None
     if kind == "lawtrail":
         history = float(config.plugins["lawtrail"].stats["history_seconds"])  # type: ignore[attr-defined]
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak_mb = maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+    peak_mb = _peak_mb()
     site = Path(config.site_dir)
     index = site / "search" / "search_index.json"
     pages = list(html_pages(site))

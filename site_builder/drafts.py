@@ -36,7 +36,14 @@ class Version:
     revision: Revision
     stage: str | None  # None when that commit's front matter was unreadable
     window: DiscussionWindow | None
-    body: str
+    # Where the Markdown body starts in the revision's text: a copy of every body of every
+    # revision would double the memory a long code's history takes.
+    body_start: int
+
+    @property
+    def body(self) -> str:
+        """The Markdown body of this revision, without its front matter."""
+        return self.revision.text[self.body_start :]
 
 
 @dataclass
@@ -230,14 +237,15 @@ def _version(number: int, revision: Revision, source: str, warnings: list[str]) 
         raw, body = split_front_matter(revision.text, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
-        return Version(number, revision, None, None, revision.text)
+        return Version(number, revision, None, None, 0)
+    start = len(revision.text) - len(body)  # the body is what follows the front matter
     try:
         meta, _ = validate_meta(raw, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
         stage = raw.get("stage")
-        return Version(number, revision, stage if stage in STAGES else None, None, body)
-    return Version(number, revision, meta.stage, meta.discussion, body)
+        return Version(number, revision, stage if stage in STAGES else None, None, start)
+    return Version(number, revision, meta.stage, meta.discussion, start)
 
 
 def _removed_draft(

@@ -7,6 +7,8 @@ blocks. Converting again for each use would double the build's largest cost.
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +22,21 @@ from site_builder.structure import Outline, StructureExtension, outline_of
 
 @dataclass(frozen=True)
 class Rendering:
-    """One text rendered: HTML with eIds (wIds still to apply), outline, toc tokens."""
+    """One text rendered: HTML with eIds (wIds still to apply), outline, toc tokens.
 
-    html: str
+    The HTML is kept compressed: a build holds every version of every draft at once, and
+    legal HTML (three times its Markdown, with an id, a class and a link per element)
+    compresses about tenfold; each page decompresses it once, when it is written.
+    """
+
+    packed: bytes
     outline: Outline
     toc_tokens: list[dict[str, Any]]
+
+    @property
+    def html(self) -> str:
+        """The rendered HTML."""
+        return zlib.decompress(self.packed).decode("utf-8")
 
 
 class Renderer:
@@ -34,16 +46,19 @@ class Renderer:
         self._md = Markdown(
             extensions=[*extensions, StructureExtension()], extension_configs=configs
         )
-        self._cache: dict[str, Rendering] = {}
+        self._cache: dict[bytes, Rendering] = {}
 
     def render(self, body: str) -> Rendering:
         """Render a draft body; identical texts are rendered once."""
-        cached = self._cache.get(body)
+        # Keyed by a digest, not by the text: the cache would otherwise hold every text again.
+        key = hashlib.blake2b(body.encode("utf-8"), digest_size=20).digest()
+        cached = self._cache.get(key)
         if cached is None:
             html = self._md.reset().convert(body)
             tokens = list(getattr(self._md, "toc_tokens", []))
-            cached = Rendering(html, outline_of(self._md), tokens)
-            self._cache[body] = cached
+            packed = zlib.compress(html.encode("utf-8"), 1)
+            cached = Rendering(packed, outline_of(self._md), tokens)
+            self._cache[key] = cached
         return cached
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
@@ -87,7 +87,17 @@ class Element:
     parent: str | None  # eId of the enclosing element
     label: str  # human name: "Article 5", "paragraph 2", "point a)"
     heading: str  # for units, the heading text without its number; else ""
-    text: str  # plain text of the element and everything inside it
+    # The element's blocks in the outline: its text is theirs, joined when asked for. Held
+    # as text on every element, it repeated each article's words in its paragraphs and
+    # points, and a build holds every version of every draft.
+    blocks: Sequence[TextBlock] = field(compare=False, repr=False)
+    first: int = 0
+    end: int = 0
+
+    @property
+    def text(self) -> str:
+        """Plain text of the element and everything inside it."""
+        return "\n".join(block.text for block in self.blocks[self.first : self.end])
 
     @property
     def body(self) -> str:
@@ -314,8 +324,8 @@ class _Walker:
                     child.tag if child.tag == "p" else "p", _text(child), eid if first else None
                 )
                 first = False
-        text = "\n".join(block.text for block in self.outline.blocks[start:])
-        self.slots[slot] = Element(eid, kind, label, parent, name, "", text)
+        blocks = self.outline.blocks
+        self.slots[slot] = Element(eid, kind, label, parent, name, "", blocks, start, len(blocks))
 
     def _block(self, tag: str, text: str, anchor: str | None) -> None:
         if not text.strip():
@@ -326,9 +336,17 @@ class _Walker:
     def _close_unit(self) -> None:
         eid, abbr, _level, start, slot, fields = self.units.pop()
         parent = self.units[-1][0] if self.units else None
-        text = "\n".join(block.text for block in self.outline.blocks[start:])
+        blocks = self.outline.blocks
         self.slots[slot] = Element(
-            eid, abbr, fields["num"], parent, fields["label"], fields["heading"], text
+            eid,
+            abbr,
+            fields["num"],
+            parent,
+            fields["label"],
+            fields["heading"],
+            blocks,
+            start,
+            len(blocks),
         )
 
     def _reserve(self) -> int:

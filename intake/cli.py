@@ -30,7 +30,7 @@ from intake.moderation import (
     respond,
 )
 from intake.spool import Spool, SpoolError
-from site_builder.config import STAGES, LawtrailConfig
+from site_builder.mkdocs.config import STAGES, LawtrailConfig
 from site_builder.reviews import DISPOSITIONS, ReviewError, dump_review
 
 PREVIEW_CHARS = 60

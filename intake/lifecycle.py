@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from intake.moderation import Identity, ModerationError, Workspace
-from site_builder.config import SLUG
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
+from site_builder.mkdocs.config import SLUG
 
 SUMMARY_PLACEHOLDER = (
     "Replace this placeholder with a plain-language summary: what the act changes, "

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from site_builder.config import SLUG
 from site_builder.corpus import Corpus
+from site_builder.mkdocs.config import SLUG
 from site_builder.render import Edition
 from site_builder.reviews import comment_id
 

@@ -28,7 +28,7 @@ class Corpus:
 
     def review_url(self, slug: str, review_id: str) -> str:
         """The public address of a merged review's page."""
-        from site_builder.pages import review_src, url_of
+        from site_builder.mkdocs.pages import review_src, url_of
 
         path = url_of(review_src(slug, review_id), self.directory_urls)
         return self.site_url.rstrip("/") + "/" + path

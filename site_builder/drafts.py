@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from mkdocs.config.base import ValidationError
 
-from site_builder.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 from site_builder.history import History, Removal, Revision
+from site_builder.mkdocs.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 
 # libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
 # revision's front matter and every review file is parsed.

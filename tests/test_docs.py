@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.config import STAGES, DraftMeta, LawtrailConfig
+from site_builder.mkdocs.config import STAGES, DraftMeta, LawtrailConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_readme_first_screen_shows_the_two_commands() -> None:
 
 def test_every_generated_page_kind_is_documented() -> None:
     """The URL scheme in pages.py matches the table in docs/plugin.md."""
-    from site_builder import pages
+    from site_builder.mkdocs import pages
 
     doc = read("docs/plugin.md")
     for src in (

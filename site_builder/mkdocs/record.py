@@ -9,7 +9,7 @@ from typing import Any
 
 from site_builder.accountability import Figures, combine
 from site_builder.discussion import Discussion
-from site_builder.pages import (
+from site_builder.mkdocs.pages import (
     ACCOUNTABILITY_SRC,
     PageSpec,
     SiteContext,

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from mkdocs.utils import get_relative_url
 
-from site_builder.config import STAGES
 from site_builder.discussion import inject_threads
 from site_builder.history import Removal
+from site_builder.mkdocs.config import STAGES
 from site_builder.redline import (
     Sides,
     count_words,

@@ -22,19 +22,19 @@ from mkdocs.utils import nest_paths
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.accountability import check_rules
-from site_builder.config import LawtrailConfig
 from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.history import HistoryError, read_history
-from site_builder.pages import ACCOUNTABILITY_SRC, PageSpec, SiteContext, draft_src
-from site_builder.record import record_specs
+from site_builder.mkdocs.config import LawtrailConfig
+from site_builder.mkdocs.pages import ACCOUNTABILITY_SRC, PageSpec, SiteContext, draft_src
+from site_builder.mkdocs.record import record_specs
 from site_builder.render import Published, Renderer, publish
 from site_builder.reviews import ReviewError, read_reviews
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # site_builder: templates/ and assets/
 ASSETS = (
     "assets/lawtrail/lawtrail.css",
     "assets/lawtrail/lawtrail.js",

@@ -30,7 +30,8 @@ from intake.moderation import (
     respond,
 )
 from intake.spool import Spool, SpoolError
-from site_builder.mkdocs.config import STAGES, LawtrailConfig
+from site_builder.frontmatter import STAGES
+from site_builder.mkdocs.config import LawtrailConfig
 from site_builder.reviews import DISPOSITIONS, ReviewError, dump_review
 
 PREVIEW_CHARS = 60

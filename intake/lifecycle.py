@@ -16,16 +16,13 @@ import yaml
 
 from intake.moderation import Identity, ModerationError, Workspace
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
-from site_builder.mkdocs.config import SLUG
+from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG
 
 SUMMARY_PLACEHOLDER = (
     "Replace this placeholder with a plain-language summary: what the act changes, "
     "for whom, and why."
 )
 SKELETON = "## Chapter 1. General provisions\n\n### Article 1. Purpose\n\n1. ...\n"
-# Stages move forward along this line; `withdrawn` may follow any of them but `adopted`.
-LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
-FINAL_STAGES = frozenset({"adopted", "withdrawn"})
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n|$)")
 _FENCE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?\n?$")
 _TRAILING_COMMENT = re.compile(r"[ \t]+#[^\r\n]*")

@@ -30,7 +30,7 @@ import click
 import yaml
 
 from intake.spool import Group, Spool, fsync_dir
-from site_builder.mkdocs.config import SLUG
+from site_builder.frontmatter import SLUG
 from site_builder.reviews import (
     DISPOSITIONS,
     REJECTED_FILE,

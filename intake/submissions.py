@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from site_builder.corpus import Corpus
-from site_builder.mkdocs.config import SLUG
+from site_builder.frontmatter import SLUG
 from site_builder.render import Edition
 from site_builder.reviews import comment_id
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from mkdocs.config.base import ValidationError
 
+from site_builder.errors import LawtrailError
+from site_builder.frontmatter import FIELDS, SLUG, STAGES, DiscussionWindow, DraftMeta, parse_meta
 from site_builder.history import History, Removal, Revision
-from site_builder.mkdocs.config import SLUG, STAGES, STAGES_WITH_WINDOW, DiscussionWindow, DraftMeta
 
 # libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
 # revision's front matter and every review file is parsed.
@@ -20,12 +20,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
-class DraftError(Exception):
+class DraftError(LawtrailError):
     """One or more drafts are invalid; each message names the file and the field."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -127,23 +123,10 @@ def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str
     Raises:
         DraftError: naming each bad field, its value and what is accepted.
     """
-    meta = DraftMeta()
-    errors = []
-    # Config.validate() stops at the first bad option; a drafter should see them all.
-    for key, option in DraftMeta._schema:
-        try:
-            meta[key] = option.validate(raw.get(key))
-        except ValidationError as err:
-            errors.append(f"{source}: front matter field '{key}' {err}")
-    if not errors and meta.stage in STAGES_WITH_WINDOW and meta.discussion is None:
-        errors.append(
-            f"{source}: front matter field 'discussion' is missing; a draft in stage "
-            f"'{meta.stage}' needs its window: "
-            "discussion: {opens: YYYY-MM-DD, closes: YYYY-MM-DD}"
-        )
-    if errors:
-        raise DraftError(errors)
-    known = [name for name, _ in DraftMeta._schema]
+    meta, problems = parse_meta(raw)
+    if meta is None:
+        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
+    known = list(FIELDS)
     warnings = []
     for key in sorted(set(map(str, raw)) - set(known)):
         close = difflib.get_close_matches(key, known, n=1)

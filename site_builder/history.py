@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath
 
 import git
 
+from site_builder.errors import LawtrailError
+
 # Fields of one commit header; \x1e opens a commit, \x1f separates fields, \x1d ends the
 # message so the raw diff lines that follow cannot be mistaken for it.
 _FORMAT = "%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%B%x1d"
@@ -82,7 +84,7 @@ class History:
     root: Path | None = None  # top of the git work tree, or None outside git
 
 
-class HistoryError(Exception):
+class HistoryError(LawtrailError):
     """Git history could not be read."""
 
 

@@ -22,6 +22,7 @@ import nh3
 import yaml
 
 from site_builder.drafts import SAFE_LOADER
+from site_builder.errors import LawtrailError
 
 # A tracking number: the UTC day it was received plus 10 random base-32 characters
 # (50 bits): readable on the phone, sortable by day, not guessable, safe in a path.
@@ -59,7 +60,7 @@ def review_path(slug: str, review_id: str) -> str:
     return f"{slug}/reviews/{review_id}.yml"
 
 
-class ReviewError(Exception):
+class ReviewError(LawtrailError):
     """Merged review files are invalid; each message names the file and the field."""
 
     def __init__(self, messages: list[str]) -> None:

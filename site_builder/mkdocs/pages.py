@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from mkdocs.utils import get_relative_url
 
 from site_builder.discussion import inject_threads
+from site_builder.frontmatter import LIFECYCLE, STAGES
 from site_builder.history import Removal
-from site_builder.mkdocs.config import STAGES
 from site_builder.redline import (
     Sides,
     count_words,
@@ -52,7 +52,6 @@ _STAGE_ORDER = {
 }
 # What the index lists and filters by: the declared stages, and drafts removed from git.
 _LISTED = (*STAGES, "removed")
-_LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
 
 
 def draft_src(slug: str) -> str:
@@ -430,7 +429,7 @@ class SiteContext:
         current = published.draft.meta.stage
         steps = [
             {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
-            for s in (*_LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
+            for s in (*LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
         ]
         return {"events": events, "steps": steps}
 

@@ -1,0 +1,170 @@
+"""The draft format: slugs, the stages of the lifecycle and the schema of the front matter.
+
+Plain Python, so the builder, the intake and the CLI check a draft the same way without a
+site engine. Each field's problem is worded for drafters: the bad value, then what is
+accepted; `drafts.validate_meta` adds the file in front.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# A draft's folder name, which is also its address: /drafts/<slug>/.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STAGES = ("initiated", "discussion", "revision", "adopted", "withdrawn")
+# Stages move forward along this line; `withdrawn` may follow any of them but `adopted`.
+LIFECYCLE = ("initiated", "discussion", "revision", "adopted")
+FINAL_STAGES = frozenset({"adopted", "withdrawn"})
+# Stages that come after a discussion has been held, so a window must be stated.
+STAGES_WITH_WINDOW = frozenset({"discussion", "revision", "adopted"})
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+class FieldProblem(ValueError):
+    """One front-matter field is wrong; the text says how, after the field's name."""
+
+
+@dataclass(frozen=True)
+class DiscussionWindow:
+    """`discussion: {opens: YYYY-MM-DD, closes: YYYY-MM-DD}`, both days included."""
+
+    opens: dt.date
+    closes: dt.date
+
+
+@dataclass(frozen=True)
+class DraftMeta:
+    """The front matter of `drafts/<slug>/draft.md`, validated (see `FIELDS`)."""
+
+    title: str  # the act's title
+    agency: str  # the body that drafts it
+    stage: str  # one of STAGES
+    summary: str  # a plain-language summary shown above the text
+    discussion: DiscussionWindow | None = None  # required from stage `discussion` on
+    language: str | None = None  # BCP 47 code; defaults to the site's language
+    kind: str | None = None  # type of act: law, regulation, order...
+    tags: list[str] | None = None  # topics
+    glossary: dict[str, str] | None = None  # terms with plain definitions
+
+
+def _text(value: object) -> str:
+    if value is None:
+        raise FieldProblem("is missing; add it as a line 'name: text'")
+    if not isinstance(value, str) or not value.strip():
+        raise FieldProblem(f"is {value!r}; expected a non-empty text")
+    return value.strip()
+
+
+def _stage(value: object) -> str:
+    if value is None:
+        raise FieldProblem(f"is missing; expected one of {', '.join(STAGES)}")
+    if value not in STAGES:
+        raise FieldProblem(f"is {value!r}; expected one of {', '.join(STAGES)}")
+    return str(value)
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise FieldProblem(f"is {value!r}; expected a date as YYYY-MM-DD")
+
+
+def _window(value: object) -> DiscussionWindow:
+    if not isinstance(value, Mapping) or set(value) != {"opens", "closes"}:
+        raise FieldProblem(f"is {value!r}; expected {{opens: YYYY-MM-DD, closes: YYYY-MM-DD}}")
+    dates = {}
+    for key in ("opens", "closes"):
+        try:
+            dates[key] = _date(value[key])
+        except FieldProblem as err:
+            raise FieldProblem(f"'{key}' {err}") from err
+    window = DiscussionWindow(dates["opens"], dates["closes"])
+    if window.closes < window.opens:
+        raise FieldProblem(
+            f"closes on {window.closes}, before it opens on {window.opens}; "
+            "expected 'closes' on or after 'opens'"
+        )
+    return window
+
+
+def _language(value: object) -> str:
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise FieldProblem(f"is {value!r}; expected a BCP 47 code such as en, ru, kk")
+    return value
+
+
+def _tags(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
+        raise FieldProblem(f"is {value!r}; expected a list of topics, e.g. [transport]")
+    return list(value)
+
+
+def _glossary(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise FieldProblem(
+            f"is {value!r}; expected terms with plain definitions, e.g. {{tariff: the fare}}"
+        )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+# Every field in the order problems are reported: its check, and whether it may be absent.
+FIELDS: dict[str, tuple[Callable[[object], Any], bool]] = {
+    "title": (_text, False),
+    "agency": (_text, False),
+    "stage": (_stage, False),
+    "discussion": (_window, True),
+    "summary": (_text, False),
+    "language": (_language, True),
+    "kind": (_text, True),
+    "tags": (_tags, True),
+    "glossary": (_glossary, True),
+}
+
+
+def parse_meta(raw: Mapping[str, Any]) -> tuple[DraftMeta | None, list[tuple[str, str]]]:
+    """Check every field of a front matter, so a drafter sees every problem at once.
+
+    Args:
+        raw: the front matter as parsed YAML.
+
+    Returns:
+        The front matter, or None when a field is wrong; and each wrong field with its
+        problem ("is 'dicussion'; expected one of ...").
+    """
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, (check, optional) in FIELDS.items():
+        value = raw.get(name)
+        if value is None and optional:
+            values[name] = None
+            continue
+        try:
+            values[name] = check(value)
+        except FieldProblem as err:
+            problems.append((name, str(err)))
+    if problems:
+        return None, problems
+    meta = DraftMeta(**values)
+    if meta.stage in STAGES_WITH_WINDOW and meta.discussion is None:
+        problems.append(
+            (
+                "discussion",
+                f"is missing; a draft in stage '{meta.stage}' needs its window: "
+                "discussion: {opens: YYYY-MM-DD, closes: YYYY-MM-DD}",
+            )
+        )
+        return None, problems
+    return meta, problems

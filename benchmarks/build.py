@@ -973,7 +973,7 @@ def html_pages(site: Path) -> Iterator[str]:
 
 def make_baseline(root: Path, lawtrail_site: Path, drafts: list[Draft]) -> dict[str, int]:
     """One plain Markdown page per page Lawtrail wrote, at the same URL; returns the kinds."""
-    from site_builder.mkdocs.pages import slugify  # the URL of an agency's page is Lawtrail's
+    from site_builder.urls import slugify  # the URL of an agency's page is Lawtrail's
 
     content = root / "content"
     by_slug = {d.slug: d for d in drafts}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from intake.spool import Spool
 from site_builder.corpus import Corpus, load_site_corpus
+from site_builder.urls import reviews_dir
 
 log = logging.getLogger("lawtrail.intake")
 
@@ -60,7 +61,7 @@ class IntakeState:
 
     def reviews_dir(self, slug: str) -> Path:
         """Where merged reviews of a draft live."""
-        return self.drafts_dir / slug / "reviews"
+        return reviews_dir(self.drafts_dir, slug)
 
     @property
     def drafts_dir(self) -> Path:

@@ -13,6 +13,7 @@ from site_builder.drafts import load_drafts
 from site_builder.history import read_history
 from site_builder.render import Edition, Published, Renderer, publish
 from site_builder.reviews import MergedReview, read_reviews
+from site_builder.urls import REVIEWS_DIR, public_url, review_src, reviews_dir
 
 
 @dataclass
@@ -28,10 +29,7 @@ class Corpus:
 
     def review_url(self, slug: str, review_id: str) -> str:
         """The public address of a merged review's page."""
-        from site_builder.mkdocs.pages import review_src, url_of
-
-        path = url_of(review_src(slug, review_id), self.directory_urls)
-        return self.site_url.rstrip("/") + "/" + path
+        return public_url(self.site_url, review_src(slug, review_id), self.directory_urls)
 
     def edition(self, slug: str, revision: str) -> Edition | None:
         """The committed edition of a draft whose sha is or starts with `revision`."""
@@ -51,8 +49,8 @@ class Corpus:
         Raises:
             ReviewError: a review file is broken (named, with the field).
         """
-        folder = self.drafts_dir / slug / "reviews"
-        return read_reviews(folder, slug, f"{self.drafts_dir.name}/{slug}/reviews")
+        folder = reviews_dir(self.drafts_dir, slug)
+        return read_reviews(folder, slug, f"{self.drafts_dir.name}/{slug}/{REVIEWS_DIR}")
 
     def window_open(self, slug: str, now: dt.datetime) -> bool:
         """Whether the draft takes comments at `now`: in stage discussion, inside its

@@ -1,5 +1,9 @@
 """A draft's public record of comments: each merged comment anchored onto the current text,
-with its answer, ready for the pages that show them."""
+with its answer, ready for the pages that show them.
+
+Each comment's entry is built once, here, complete with its links (from `urls`); the pages
+read it and never add to it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from site_builder.anchoring import Anchor, Reanchorer, Target
 from site_builder.diff import diff_words, render_ops
 from site_builder.render import Edition, Published
 from site_builder.reviews import MergedComment, MergedReview, render_comment
+from site_builder.urls import draft_src, relative_url, review_src, revision_src, url_of
 
 DISPOSITION_LABELS = {
     "accepted": "Accepted",
@@ -46,6 +51,7 @@ def gather(
     rejected: dict[str, int],
     today: dt.date,
     overdue_days: int,
+    use_directory_urls: bool = True,
 ) -> Discussion:
     """Anchor every merged comment of a draft onto its current text.
 
@@ -55,6 +61,7 @@ def gather(
         rejected: counts of rejected reviews by reason.
         today: the day overdue answers are counted from (the newest commit's, in a build).
         overdue_days: how long after the window closed an unanswered comment is overdue.
+        use_directory_urls: the site's URL style, for the links in each entry.
     """
     discussion = Discussion(reviews, rejected)
     current = published.current
@@ -66,6 +73,7 @@ def gather(
         for comment in review.comments:
             anchor = _anchor(comment, old, current, anchorers)
             entry = _entry(review, comment, anchor, old, current, editions)
+            entry.update(_links(published.draft.slug, entry, editions, use_directory_urls))
             discussion.comments.append(entry)
             # Comments whose text is gone are kept under "" for the note below the text.
             key = anchor.eid if anchor.eid and anchor.status != "orphaned" else ""
@@ -161,7 +169,6 @@ def _entry(
     return {
         "id": comment.id,
         "review_id": review.id,
-        "review_href": "",  # filled in by pages, which owns URLs
         "author": author,
         "submitted": review.submitted.date().isoformat(),
         "revision": review.revision,
@@ -188,6 +195,24 @@ def _entry(
         "answered_by": response.by if response else None,
         "answered_on": response.date.isoformat() if response else None,
         "addressed_in": addressed,
+    }
+
+
+def _links(
+    slug: str, entry: dict[str, Any], editions: dict[str, Edition], directory_urls: bool
+) -> dict[str, str | None]:
+    """Site-relative URLs for the templates (which make them relative with `| url`), and
+    the review's link as written into the draft's text (relative to that page)."""
+    draft_url = url_of(draft_src(slug), directory_urls)
+    review_url = url_of(review_src(slug, entry["review_id"]), directory_urls)
+    sha = entry["addressed_in"]
+    return {
+        "review_url": review_url,
+        "review_href": relative_url(review_url, draft_url),
+        "element_url": f"{draft_url}#{entry['eid']}" if entry["eid"] else None,
+        "addressed_url": url_of(revision_src(slug, sha), directory_urls)
+        if sha in editions
+        else None,
     }
 
 

@@ -51,18 +51,18 @@ def test_readme_first_screen_shows_the_two_commands() -> None:
 
 
 def test_every_generated_page_kind_is_documented() -> None:
-    """The URL scheme in pages.py matches the table in docs/plugin.md."""
-    from site_builder.mkdocs import pages
+    """The URL scheme in urls.py matches the table in docs/plugin.md."""
+    from site_builder import urls
 
     doc = read("docs/plugin.md")
     for src in (
-        pages.draft_src("<slug>"),
-        pages.revision_src("<slug>", "<sha10>"),
-        pages.compare_src("<slug>", "<sha10>", "<sha10>"),
-        pages.stage_src("<stage>"),
-        pages.comments_src("<slug>"),
-        pages.review_src("<slug>", "<review_id>"),
-        pages.ACCOUNTABILITY_SRC,
+        urls.draft_src("<slug>"),
+        urls.revision_src("<slug>", "<sha10>"),
+        urls.compare_src("<slug>", "<sha10>", "<sha10>"),
+        urls.stage_src("<stage>"),
+        urls.comments_src("<slug>"),
+        urls.review_src("<slug>", "<review_id>"),
+        urls.ACCOUNTABILITY_SRC,
     ):
         assert f"`/{src.removesuffix('index.md')}`" in doc, src
 

@@ -1,4 +1,4 @@
-"""The pages Lawtrail generates and the URL scheme (the one place that owns URLs).
+"""The pages Lawtrail generates: indexes, and per draft its text, revisions and redlines.
 
 Each page is a `PageSpec`: where it lives, which template shows it, the HTML that goes
 into `page.content` (what search indexes) and the data its template reads.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +16,6 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from mkdocs.utils import get_relative_url
 
 from site_builder.discussion import inject_threads
 from site_builder.frontmatter import LIFECYCLE, STAGES
@@ -31,7 +28,16 @@ from site_builder.redline import (
     summarize_changes,
 )
 from site_builder.render import Edition, Published
-from site_builder.structure import clean_number
+from site_builder.urls import (
+    agency_src,
+    comments_src,
+    compare_src,
+    draft_src,
+    relative_url,
+    revision_src,
+    stage_src,
+    url_of,
+)
 
 STAGE_LABELS = {
     "initiated": "Initiated",
@@ -52,58 +58,6 @@ _STAGE_ORDER = {
 }
 # What the index lists and filters by: the declared stages, and drafts removed from git.
 _LISTED = (*STAGES, "removed")
-
-
-def draft_src(slug: str) -> str:
-    """Source path of a draft's current text."""
-    return f"drafts/{slug}/index.md"
-
-
-def revision_src(slug: str, sha: str) -> str:
-    """Source path of the text of one revision."""
-    return f"drafts/{slug}/rev/{sha[:10]}/index.md"
-
-
-def compare_src(slug: str, old: str, new: str) -> str:
-    """Source path of the redline between two revisions."""
-    return f"drafts/{slug}/compare/{old[:10]}..{new[:10]}/index.md"
-
-
-def comments_src(slug: str) -> str:
-    """Source path of a draft's comments and answers."""
-    return f"drafts/{slug}/comments/index.md"
-
-
-def review_src(slug: str, review_id: str) -> str:
-    """Source path of one merged review: where its tracking number leads."""
-    return f"drafts/{slug}/reviews/{review_id}/index.md"
-
-
-ACCOUNTABILITY_SRC = "accountability/index.md"
-
-
-def stage_src(stage: str) -> str:
-    """Source path of the index filtered to one stage."""
-    return f"stage/{stage}/index.md"
-
-
-def agency_src(agency: str) -> str:
-    """Source path of the index filtered to one agency."""
-    return f"agency/{slugify(agency)}/index.md"
-
-
-def slugify(text: str) -> str:
-    """A URL-safe slug; Cyrillic is transliterated so agency URLs stay readable."""
-    words = re.findall(r"\w+", text.lower())
-    return "-".join(clean_number(word) for word in words) or "agency"
-
-
-def url_of(src_uri: str, use_directory_urls: bool) -> str:
-    """The site-relative URL MkDocs gives a page at `src_uri`."""
-    stem = src_uri[: -len(".md")]
-    if use_directory_urls and (stem == "index" or stem.endswith("/index")):
-        return stem[: -len("index")] or "./"
-    return f"{stem}.html"
 
 
 @dataclass
@@ -257,12 +211,7 @@ class SiteContext:
         orphaned = 0
         if threads:
             orphaned = len(threads.get("", []))
-            here = self.url(draft_src(draft.slug))
-            for entries in threads.values():
-                count += len(entries)
-                for entry in entries:
-                    target = self.url(review_src(draft.slug, entry["review_id"]))
-                    entry["review_href"] = get_relative_url(target, here)
+            count = sum(len(entries) for entries in threads.values())
         pages.append(
             PageSpec(
                 draft_src(draft.slug),
@@ -307,13 +256,9 @@ class SiteContext:
             here = self.url(src)
             sides = Sides(
                 f"revision {old.version.number}",
-                get_relative_url(
-                    self.url(revision_src(draft.slug, old.version.revision.sha)), here
-                ),
+                relative_url(self.url(revision_src(draft.slug, old.version.revision.sha)), here),
                 f"revision {new.version.number}",
-                get_relative_url(
-                    self.url(revision_src(draft.slug, new.version.revision.sha)), here
-                ),
+                relative_url(self.url(revision_src(draft.slug, new.version.revision.sha)), here),
             )
             pages.append(
                 PageSpec(

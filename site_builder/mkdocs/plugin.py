@@ -26,10 +26,11 @@ from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.history import HistoryError, read_history
 from site_builder.mkdocs.config import LawtrailConfig
-from site_builder.mkdocs.pages import ACCOUNTABILITY_SRC, PageSpec, SiteContext, draft_src
+from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.record import record_specs
 from site_builder.render import Published, Renderer, publish
 from site_builder.reviews import ReviewError, read_reviews
+from site_builder.urls import ACCOUNTABILITY_SRC, draft_src, reviews_dir
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
@@ -174,6 +175,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
 
     def _discussions(self) -> dict[str, Discussion]:
         """Each draft's merged comments anchored onto its current text; rule breaches."""
+        assert self.site is not None
         discussions: dict[str, Discussion] = {}
         errors: list[str] = []
         breaches: list[str] = []
@@ -181,12 +183,17 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             slug = published.draft.slug
             label = f"{self.config.drafts_dir}/{slug}/reviews"
             try:
-                reviews, rejected = read_reviews(self.drafts_dir / slug / "reviews", slug, label)
+                reviews, rejected = read_reviews(reviews_dir(self.drafts_dir, slug), slug, label)
             except ReviewError as err:
                 errors.extend(err.messages)
                 continue
             discussions[slug] = gather(
-                published, reviews, rejected, self.today, self.config.overdue_days
+                published,
+                reviews,
+                rejected,
+                self.today,
+                self.config.overdue_days,
+                self.site.directory_urls,
             )
             found = check_rules(published, reviews, self.config.min_discussion_days)
             breaches.extend(breach.message for breach in found)

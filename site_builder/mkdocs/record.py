@@ -9,16 +9,9 @@ from typing import Any
 
 from site_builder.accountability import Figures, combine
 from site_builder.discussion import Discussion
-from site_builder.mkdocs.pages import (
-    ACCOUNTABILITY_SRC,
-    PageSpec,
-    SiteContext,
-    comments_src,
-    draft_src,
-    review_src,
-    revision_src,
-)
+from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.render import Published
+from site_builder.urls import ACCOUNTABILITY_SRC, comments_src, draft_src, review_src, revision_src
 
 
 def record_specs(
@@ -30,7 +23,6 @@ def record_specs(
     for published in site.ordered(drafts):
         slug = published.draft.slug
         discussion = discussions[slug]
-        _link(site, slug, discussion, published)
         draft = {
             "slug": slug,
             "title": published.draft.meta.title,
@@ -115,15 +107,3 @@ def _figures(figures: Figures | None) -> dict[str, Any]:
         "median_days": f"{figures.median_days:g}" if figures.median_days is not None else "—",
         "overdue": figures.overdue,
     }
-
-
-def _link(site: SiteContext, slug: str, discussion: Discussion, published: Published) -> None:
-    """Site-relative URLs for the templates (which make them relative with `| url`)."""
-    known = {e.version.revision.sha for e in published.versions if e.version}
-    for comment in discussion.comments:
-        comment["review_url"] = site.url(review_src(slug, comment["review_id"]))
-        comment["element_url"] = (
-            site.url(draft_src(slug)) + f"#{comment['eid']}" if comment["eid"] else None
-        )
-        sha = comment["addressed_in"]
-        comment["addressed_url"] = site.url(revision_src(slug, sha)) if sha in known else None

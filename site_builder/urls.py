@@ -1,0 +1,111 @@
+"""Every URL and source path Lawtrail uses: the one owner of addresses.
+
+Two kinds of path live here. Source paths (`drafts/<slug>/index.md`) are where the engine
+generates a page; `url_of` turns one into the site-relative URL the page gets. Review files
+(`<drafts>/<slug>/reviews/<id>.yml`) are where a merged review is kept in git. The engine
+layer, the intake and the CLI all take them from here, so a page and the link to it
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from site_builder.structure import clean_number
+
+ACCOUNTABILITY_SRC = "accountability/index.md"
+REVIEWS_DIR = "reviews"  # a draft's merged review files, beside its draft.md
+
+
+def draft_src(slug: str) -> str:
+    """Source path of a draft's current text."""
+    return f"drafts/{slug}/index.md"
+
+
+def revision_src(slug: str, sha: str) -> str:
+    """Source path of the text of one revision."""
+    return f"drafts/{slug}/rev/{sha[:10]}/index.md"
+
+
+def compare_src(slug: str, old: str, new: str) -> str:
+    """Source path of the redline between two revisions."""
+    return f"drafts/{slug}/compare/{old[:10]}..{new[:10]}/index.md"
+
+
+def comments_src(slug: str) -> str:
+    """Source path of a draft's comments and answers."""
+    return f"drafts/{slug}/comments/index.md"
+
+
+def review_src(slug: str, review_id: str) -> str:
+    """Source path of one merged review: where its tracking number leads."""
+    return f"drafts/{slug}/reviews/{review_id}/index.md"
+
+
+def stage_src(stage: str) -> str:
+    """Source path of the index filtered to one stage."""
+    return f"stage/{stage}/index.md"
+
+
+def agency_src(agency: str) -> str:
+    """Source path of the index filtered to one agency."""
+    return f"agency/{slugify(agency)}/index.md"
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug; Cyrillic is transliterated so agency URLs stay readable."""
+    words = re.findall(r"\w+", text.lower())
+    return "-".join(clean_number(word) for word in words) or "agency"
+
+
+def url_of(src_uri: str, use_directory_urls: bool) -> str:
+    """The site-relative URL a page generated at `src_uri` gets.
+
+    Args:
+        src_uri: a source path such as `drafts/water/index.md`.
+        use_directory_urls: `drafts/water/` when true, `drafts/water/index.html` when false.
+    """
+    stem = src_uri[: -len(".md")]
+    if use_directory_urls and (stem == "index" or stem.endswith("/index")):
+        return stem[: -len("index")] or "./"
+    return f"{stem}.html"
+
+
+def public_url(site_url: str, src_uri: str, use_directory_urls: bool) -> str:
+    """The absolute address of a page, for links from outside the site (the API)."""
+    return site_url.rstrip("/") + "/" + url_of(src_uri, use_directory_urls)
+
+
+def relative_url(url: str, here: str) -> str:
+    """`url` relative to the page at `here` (both site-relative), as a link in that page.
+
+    The last part of `here` is dropped when it names a file (has a dot), as browsers do.
+    """
+    folder, _, name = here.rpartition("/")
+    if "." in name:
+        here = folder
+    base, target = _parts(here), _parts(url)
+    common = 0
+    for a, b in zip(base, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(base) - common) + target[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
+
+
+def reviews_dir(drafts_dir: Path, slug: str) -> Path:
+    """The folder of a draft's merged review files: `<drafts>/<slug>/reviews`."""
+    return drafts_dir / slug / REVIEWS_DIR
+
+
+def review_file(drafts_dir: Path, slug: str, review_id: str) -> Path:
+    """Where a merged review is kept in git: `<drafts>/<slug>/reviews/<id>.yml`."""
+    return reviews_dir(drafts_dir, slug) / f"{review_id}.yml"
+
+
+def _parts(path: str) -> list[str]:
+    normal = posixpath.normpath("/" + path.lstrip("/"))[1:]
+    return normal.split("/") if normal else []

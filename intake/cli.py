@@ -8,7 +8,6 @@ docs/moderation.md for the workflow.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +28,12 @@ from intake.moderation import (
     reject,
     respond,
 )
+from intake.settings import DEFAULTS, config_file, spool_dir
 from intake.spool import Spool, SpoolError
+from site_builder.config_file import load_site_options
+from site_builder.errors import LawtrailError
 from site_builder.frontmatter import STAGES
-from site_builder.mkdocs.config import LawtrailConfig
+from site_builder.options import LawtrailOptions, OptionsError, SiteOptions, default
 from site_builder.reviews import DISPOSITIONS, ReviewError, dump_review
 
 PREVIEW_CHARS = 60
@@ -46,16 +48,16 @@ class Settings:
     repo: Path
     spool_dir: Path | None
     branch: str
-    _site: tuple[Path, LawtrailConfig] | None = field(default=None, repr=False)
+    _site: SiteOptions | None = field(default=None, repr=False)
 
     @property
     def config_file(self) -> Path:
         """The site's mkdocs.yml (LAWTRAIL_CONFIG_FILE, as the intake reads it)."""
-        return self.repo / os.environ.get("LAWTRAIL_CONFIG_FILE", "mkdocs.yml")
+        return config_file(self.repo)
 
     def spool(self) -> Spool:
         """The intake's spool; an error if it does not exist (a wrong path, most likely)."""
-        directory = self.spool_dir or default_spool_dir()
+        directory = spool_dir(self.spool_dir)
         if not directory.is_dir():
             raise click.ClickException(
                 f"There is no spool at {directory}. Pass --spool (or set LAWTRAIL_SPOOL_DIR) "
@@ -66,39 +68,23 @@ class Settings:
         except SpoolError as err:
             raise click.ClickException(str(err)) from err
 
-    def options(self) -> LawtrailConfig:
+    def options(self) -> LawtrailOptions:
         """The lawtrail plugin's options from the site's mkdocs.yml."""
-        return self._load_site()[1]
+        return self.site().lawtrail
 
     def workspace(self) -> Workspace:
         """The project checkout to commit to."""
-        drafts_dir, _ = self._load_site()
-        return Workspace(self.repo, drafts_dir, self.branch)
+        return Workspace(self.repo, self.site().drafts_dir, self.branch)
 
     def today(self) -> dt.date:
         """Today in the site's time zone: the date decisions and answers carry."""
         return dt.datetime.now(ZoneInfo(self.options().timezone)).date()
 
-    def _load_site(self) -> tuple[Path, LawtrailConfig]:
+    def site(self) -> SiteOptions:
+        """The site's options, read from its mkdocs.yml once."""
         if self._site is None:
             self._site = _load_site(self.config_file)
         return self._site
-
-
-def default_spool_dir() -> Path:
-    """The spool the intake uses with the same environment (see create_app).
-
-    LAWTRAIL_SPOOL_DIR, else `<instance folder>/spool`: the instance folder is
-    LAWTRAIL_INSTANCE_PATH, else Flask's for the `intake` package (`instance/` beside it
-    in a checkout, which is where `make run` keeps its spool).
-    """
-    from flask import Flask
-
-    configured = os.environ.get("LAWTRAIL_SPOOL_DIR")
-    if configured:
-        return Path(configured)
-    app = Flask("intake", instance_path=os.environ.get("LAWTRAIL_INSTANCE_PATH"))
-    return Path(app.instance_path) / "spool"
 
 
 class _Commands(click.Group):
@@ -121,7 +107,7 @@ class _Commands(click.Group):
     "--repo",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="LAWTRAIL_REPO",
-    default=".",
+    default=DEFAULTS["REPO"],
     show_default=True,
     show_envvar=True,
     help="The project: its mkdocs.yml, drafts and git repository.",
@@ -288,14 +274,14 @@ def respond_command(
     type=click.IntRange(min=1),
     metavar="DAYS",
     help="The minimum discussion window in days, both ends counted. "
-    "[default: the plugin's min_discussion_days, 10]",
+    f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
 )
 @click.option(
     "--overdue-days",
     type=click.IntRange(min=0),
     metavar="DAYS",
     help="Days after the window closes when an unanswered comment is overdue. "
-    "[default: the plugin's overdue_days, 30]",
+    f"[default: the plugin's overdue_days, {default('overdue_days')}]",
 )
 @click.pass_obj
 def check_command(
@@ -309,15 +295,13 @@ def check_command(
     """
     from site_builder.accountability import check_rules, figures
     from site_builder.corpus import load_site_corpus
-    from site_builder.drafts import DraftError
-    from site_builder.history import HistoryError
 
     options = settings.options()
     minimum = options.min_discussion_days if min_days is None else min_days
     overdue_after = options.overdue_days if overdue_days is None else overdue_days
     try:
-        corpus = load_site_corpus(settings.config_file)
-    except (DraftError, HistoryError) as err:
+        corpus = load_site_corpus(settings.site())
+    except LawtrailError as err:
         raise click.ClickException(f"The drafts cannot be loaded:\n  {_indent(err)}") from err
     today = dt.datetime.now(ZoneInfo(corpus.timezone)).date()
     errors: list[str] = []
@@ -397,7 +381,7 @@ def new_draft_command(
     type=click.IntRange(min=1),
     metavar="DAYS",
     help="The shortest window allowed, both ends counted. "
-    "[default: the plugin's min_discussion_days, 10]",
+    f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
 )
 @click.pass_obj
 def stage_command(
@@ -433,27 +417,17 @@ def _prepare(settings: Settings, review_ids: tuple[str, ...]) -> tuple[Workspace
     return ws, spool, ids
 
 
-def _load_site(config_file: Path) -> tuple[Path, LawtrailConfig]:
-    """The drafts folder and lawtrail options of the site at `config_file`."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
+def _load_site(config_file: Path) -> SiteOptions:
+    """The options of the site at `config_file`, read without running MkDocs."""
     if not config_file.is_file():
         raise click.ClickException(
             f"There is no {config_file}: pass --repo (or set LAWTRAIL_REPO) to the project "
             "folder that holds mkdocs.yml and drafts/."
         )
     try:
-        config = load_config(str(config_file))
-    except MkDocsException as err:
-        raise click.ClickException(f"{config_file}: {err}") from err
-    plugin = config.plugins.get("lawtrail")
-    if plugin is None:
-        raise click.ClickException(
-            f"{config_file} does not enable the lawtrail plugin; add '- lawtrail' under plugins."
-        )
-    options: LawtrailConfig = plugin.config
-    return (config_file.parent / options.drafts_dir).resolve(), options
+        return load_site_options(config_file)
+    except OptionsError as err:
+        raise click.ClickException(str(err)) from err
 
 
 def _preview(review: dict[str, Any]) -> str:

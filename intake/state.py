@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from intake.spool import Spool
+from site_builder.config_file import load_site_options
 from site_builder.corpus import Corpus, load_site_corpus
 from site_builder.urls import reviews_dir
 
@@ -70,7 +71,7 @@ class IntakeState:
 
     def _load(self) -> None:
         signature = self._current_signature()
-        corpus = load_site_corpus(self.config_file)
+        corpus = load_site_corpus(load_site_options(self.config_file))
         self._drafts_dir = corpus.drafts_dir
         self._corpus, self._signature = corpus, signature
         for warning in corpus.warnings:

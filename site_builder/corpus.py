@@ -1,5 +1,8 @@
 """All drafts with their editions, loaded without MkDocs running: what the intake checks
-comments against, with the same history, structure and lineage code as the site."""
+comments against, with the same history, structure and lineage code as the site.
+
+The site's options come from `config_file.load_site_options`, which reads mkdocs.yml
+without loading MkDocs or its plugins."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from site_builder.drafts import load_drafts
 from site_builder.history import read_history
+from site_builder.options import SiteOptions
 from site_builder.render import Edition, Published, Renderer, publish
 from site_builder.reviews import MergedReview, read_reviews
 from site_builder.urls import REVIEWS_DIR, public_url, review_src, reviews_dir
@@ -77,17 +81,17 @@ def load_corpus(
     return Corpus(published, timezone, [*history.warnings, *warnings], drafts_dir)
 
 
-def load_site_corpus(config_file: Path) -> Corpus:
-    """Load the corpus the way the site at `config_file` (an mkdocs.yml) builds it."""
-    from mkdocs.config import load_config
+def load_site_corpus(site: SiteOptions) -> Corpus:
+    """Load the corpus the way the site configured by `site` builds it.
 
-    config = load_config(str(config_file))
-    plugin = config.plugins["lawtrail"]
-    options = plugin.config
-    drafts_dir = (config_file.parent / options.drafts_dir).resolve()
+    `site` comes from `config_file.load_site_options`: no site engine runs.
+    """
     corpus = load_corpus(
-        drafts_dir, config.markdown_extensions, config.mdx_configs, options.timezone
+        site.drafts_dir,
+        list(site.markdown_extensions),
+        dict(site.mdx_configs),
+        site.lawtrail.timezone,
     )
-    corpus.site_url = config.site_url or "/"
-    corpus.directory_urls = config.use_directory_urls
+    corpus.site_url = site.site_url
+    corpus.directory_urls = site.use_directory_urls
     return corpus

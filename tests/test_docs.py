@@ -87,7 +87,7 @@ def test_every_api_route_is_documented() -> None:
 
 def test_every_intake_setting_is_documented() -> None:
     """Each LAWTRAIL_* setting has a row in docs/api.md, and no row names a missing one."""
-    from intake import DEFAULTS
+    from intake.settings import DEFAULTS
 
     doc = read("docs/api.md")
     documented = set(re.findall(r"\| `LAWTRAIL_([A-Z_]+)` \|", doc))

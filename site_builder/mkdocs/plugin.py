@@ -1,4 +1,8 @@
-"""The `lawtrail` MkDocs plugin: lifecycle hooks only; the work is in the core modules."""
+"""The `lawtrail` MkDocs plugin: lifecycle hooks only; the work is in the core modules.
+
+The hooks convert MkDocs' config into the core's options once (`on_config`) and turn the
+core's errors (`LawtrailError`) into `PluginError`s that name the files concerned.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +29,10 @@ from site_builder.accountability import check_rules
 from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.history import HistoryError, read_history
-from site_builder.mkdocs.config import LawtrailConfig
+from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.record import record_specs
+from site_builder.options import LawtrailOptions, OptionsError
 from site_builder.render import Published, Renderer, publish
 from site_builder.reviews import ReviewError, read_reviews
 from site_builder.urls import ACCOUNTABILITY_SRC, draft_src, reviews_dir
@@ -56,10 +61,15 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.drafts_dir = Path("drafts")
         self.today = dt.date(1970, 1, 1)
         self.stats: dict[str, float] = {}
+        self.options = LawtrailOptions()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.options = to_options(self.config)
+        except OptionsError as err:
+            raise PluginError(str(err)) from err
         base = Path(config.config_file_path or ".").resolve().parent
-        drafts_dir = (base / self.config.drafts_dir).resolve()
+        drafts_dir = (base / self.options.drafts_dir).resolve()
         started = time.perf_counter()
         try:
             history = read_history(drafts_dir)
@@ -73,7 +83,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         # the same commit gives the same page.
         self.today = (history.head_date or dt.datetime.now(dt.UTC)).date()
         try:
-            self.drafts, warnings = load_drafts(drafts_dir, history, self.config.drafts_dir)
+            self.drafts, warnings = load_drafts(drafts_dir, history, self.options.drafts_dir)
         except DraftError as err:
             raise PluginError(
                 f"{len(err.messages)} problem(s) in drafts:\n  " + "\n  ".join(err.messages)
@@ -89,7 +99,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
         self.site = SiteContext(
-            self.config.timezone, config.use_directory_urls, self.config.intake_url
+            self.options.timezone, config.use_directory_urls, self.options.intake_url
         )
         return config
 
@@ -104,7 +114,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         threads = {slug: d.by_element for slug, d in discussions.items()}
         self.specs = {}
         self.filters = self.site.filters(self.published)
-        specs = self.site.specs(self.published, self.config.home, threads)
+        specs = self.site.specs(self.published, self.options.home, threads)
         specs += record_specs(self.site, self.published, discussions)
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
@@ -181,7 +191,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         breaches: list[str] = []
         for published in self.published:
             slug = published.draft.slug
-            label = f"{self.config.drafts_dir}/{slug}/reviews"
+            label = f"{self.options.drafts_dir}/{slug}/reviews"
             try:
                 reviews, rejected = read_reviews(reviews_dir(self.drafts_dir, slug), slug, label)
             except ReviewError as err:
@@ -192,16 +202,16 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 reviews,
                 rejected,
                 self.today,
-                self.config.overdue_days,
+                self.options.overdue_days,
                 self.site.directory_urls,
             )
-            found = check_rules(published, reviews, self.config.min_discussion_days)
+            found = check_rules(published, reviews, self.options.min_discussion_days)
             breaches.extend(breach.message for breach in found)
         if errors:
             raise PluginError(
                 f"{len(errors)} problem(s) in review files:\n  " + "\n  ".join(errors)
             )
-        if breaches and self.config.strict:
+        if breaches and self.options.strict:
             raise PluginError(
                 f"{len(breaches)} breach(es) of the consultation rules (plugin option "
                 "'strict'):\n  " + "\n  ".join(breaches)
@@ -222,6 +232,6 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             )
         entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
         if entries:
-            nav = [*nav, {self.config.nav_title: [{s.title: s.src_uri} for s in entries]}]
+            nav = [*nav, {self.options.nav_title: [{s.title: s.src_uri} for s in entries]}]
             nav.append({"Accountability": ACCOUNTABILITY_SRC})
         return list(nav)

@@ -1,0 +1,57 @@
+"""The intake's settings: every `LAWTRAIL_*` name with its default, in one place.
+
+The Flask app (`create_app`) and the `lawtrail` command read the same names with the same
+defaults from here; docs/api.md has a row for each. The site's own options come from its
+mkdocs.yml through `site_builder.config_file`, which both use too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask.sansio.scaffold import find_package
+
+PREFIX = "LAWTRAIL"
+# Defaults, each overridable by a LAWTRAIL_<NAME> environment variable (docs/api.md).
+DEFAULTS: dict[str, Any] = {
+    "REPO": ".",  # the project: mkdocs.yml and drafts/
+    "CONFIG_FILE": "mkdocs.yml",  # relative to REPO
+    "SPOOL_DIR": None,  # default: <instance folder>/spool
+    "ALLOWED_ORIGINS": "",  # comma-separated origins allowed besides the intake's own
+    "RATE_LIMIT": "10 per minute;200 per day",  # per client address, on POST /reviews
+    "RATE_LIMIT_STORAGE_URI": "memory://",  # per worker; redis://host:6379 for a shared one
+    "PROXIES": 0,  # trusted proxies in front: X-Forwarded-For is read only behind them
+    "REFRESH_SECONDS": 5,  # how often a worker checks git for new revisions (0: never)
+    "SITE_DIR": None,  # if set, also serve the built site from here (make run)
+    "MAX_BODY_BYTES": 64 * 1024,
+}
+
+
+def setting(name: str) -> Any:
+    """`LAWTRAIL_<name>` from the environment, else its default (as a string, as set)."""
+    return os.environ.get(f"{PREFIX}_{name}", DEFAULTS[name])
+
+
+def instance_path() -> Path:
+    """The intake's instance folder: LAWTRAIL_INSTANCE_PATH, else Flask's default for the
+    `intake` package (`instance/` beside it in a checkout, where `make run` keeps its
+    spool; `<prefix>/var/intake-instance` when installed)."""
+    configured = os.environ.get(f"{PREFIX}_INSTANCE_PATH")
+    if configured:
+        return Path(configured)
+    prefix, package_path = find_package("intake")
+    if prefix is None:
+        return Path(package_path) / "instance"
+    return Path(prefix) / "var" / "intake-instance"
+
+
+def spool_dir(configured: str | Path | None) -> Path:
+    """The spool: the configured folder (LAWTRAIL_SPOOL_DIR), else `<instance>/spool`."""
+    return Path(configured) if configured else instance_path() / "spool"
+
+
+def config_file(repo: str | Path, name: str | None = None) -> Path:
+    """The site's mkdocs.yml in `repo` (LAWTRAIL_CONFIG_FILE names it, relative to it)."""
+    return Path(repo) / (name or setting("CONFIG_FILE"))

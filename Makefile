@@ -25,11 +25,12 @@ run: site
 	LAWTRAIL_REPO=. LAWTRAIL_SITE_DIR=site $(BIN)/gunicorn --workers 2 \
 	  --bind $(HOST):$(PORT) --access-logfile - "intake:create_app()"
 
-## lint: ruff (check and format) and mypy
+## lint: ruff (check and format), mypy and the import contracts of the layers
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder intake tests benchmarks
 	$(BIN)/ruff format --check site_builder intake tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## system-packages: Debian's chromium and redis-server for the tests (as root; otherwise they skip)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium redis-server:/usr/bin/redis-server

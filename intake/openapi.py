@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.submissions import (
+from site_builder.limits import (
     MAX_BODY,
     MAX_COMMENTS,
     MAX_CONTEXT,

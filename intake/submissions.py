@@ -15,16 +15,18 @@ from typing import Any
 
 from site_builder.corpus import Corpus
 from site_builder.frontmatter import SLUG
+from site_builder.limits import (
+    MAX_BODY,
+    MAX_COMMENTS,
+    MAX_CONTEXT,
+    MAX_EID,
+    MAX_EMAIL,
+    MAX_NAME,
+    MAX_QUOTE,
+)
 from site_builder.render import Edition
 from site_builder.reviews import comment_id
 
-MAX_COMMENTS = 50
-MAX_BODY = 5000
-MAX_NAME = 200
-MAX_EID = 200
-MAX_QUOTE = 2000
-MAX_CONTEXT = 200
-MAX_EMAIL = 254
 _REVISION = re.compile(r"^[0-9a-f]{7,40}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPACE = re.compile(r"\s+")

@@ -248,3 +248,19 @@ def test_two_builds_of_one_commit_are_byte_identical(
     a, b = files(first.site), files(second.site)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_the_comment_form_reads_its_limit_from_the_page(repo: Repo) -> None:
+    """A draft open for comment carries the body limit of site_builder.limits as data."""
+    from site_builder.limits import MAX_BODY
+
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(yml.read_text().replace("drafts_dir: drafts", "intake_url: /api/v1"))
+    repo.revise("open", draft("### Article 1. Scope\n\n1. Text.\n"))
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    page = built.html("drafts/open/")
+    text = page.select_one(".lt-text[data-lt-intake]")
+    assert text is not None and text["data-lt-max-body"] == str(MAX_BODY)
+    assert page.find(id="lt-comment-template") is not None
+    assert f"{MAX_BODY} characters left" in str(page.find(id="lt-comment-template"))

@@ -2,7 +2,9 @@
  *
  * On a draft in public discussion the text container carries the intake address and the
  * discussion window:
- *   <div class="lt-text" data-lt-intake data-lt-draft data-lt-revision data-opens data-closes data-tz>
+ *   <div class="lt-text" data-lt-intake data-lt-draft data-lt-revision data-opens data-closes data-tz
+ *        data-lt-max-body>
+ * (data-lt-max-body: characters per comment, from the builder's limits; never copied here).
  * This script gives every structural element (.lt-el) a "Comment" button, offers
  * "Comment on this quote" for words selected inside one element, and runs one comment form
  * (cloned from <template id="lt-comment-template">) that moves next to the element
@@ -17,7 +19,7 @@
 (function () {
   "use strict";
 
-  var MAX_BODY = 5000;          // characters per comment, as regulations.gov allows
+  var MAX_BODY = 0;             // characters per comment: data-lt-max-body, read in start()
   var QUOTE_CONTEXT = 32;       // prefix/suffix length of a W3C TextQuoteSelector (as Hypothesis)
   var REQUEST_TIMEOUT = 30000;  // a request hanging longer is treated as a network failure
   var STORE_PREFIX = "lawtrail:comment:v1:";
@@ -1055,6 +1057,7 @@
       return; // this page is set up already
     }
     root.setAttribute("data-lt-comments", "");
+    MAX_BODY = Number(root.dataset.ltMaxBody);
     var phase = windowPhase(root);
     ui = {
       root: root,

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from site_builder.discussion import inject_threads
 from site_builder.frontmatter import LIFECYCLE, STAGES
 from site_builder.history import Removal
+from site_builder.limits import MAX_BODY
 from site_builder.redline import (
     Sides,
     count_words,
@@ -277,7 +278,7 @@ class SiteContext:
             )
         return pages
 
-    def _commenting(self, published: Published) -> dict[str, str] | None:
+    def _commenting(self, published: Published) -> dict[str, str | int] | None:
         """What the comment widget needs, on drafts in discussion with a committed text.
 
         Whether the window is open today is for the browser (and the intake) to decide."""
@@ -298,6 +299,7 @@ class SiteContext:
             "revision": draft.latest.revision.sha,
             "opens": window.opens.isoformat(),
             "closes": window.closes.isoformat(),
+            "max_body": MAX_BODY,
         }
 
     def _revision(self, slug: str, edition: Edition, editions: list[Edition]) -> dict[str, Any]:

@@ -37,8 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         refresh_seconds=float(app.config["REFRESH_SECONDS"]),
     )
     app.extensions["lawtrail"] = state
-    init_api(app)
     app.register_blueprint(bp)
+    init_api(app)
     if app.config["SITE_DIR"]:
         _serve_site(app, Path(app.config["SITE_DIR"]).resolve())
     return app

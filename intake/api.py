@@ -26,14 +26,18 @@ from intake.submissions import Rejection, validate_submission
 from site_builder.reviews import REVIEW_ID, new_review_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")
 
 
 def init_api(app: Flask) -> None:
-    """Wire rate limiting, CORS and the JSON error handlers into the app."""
+    """Wire rate limiting, CORS and the JSON error handlers into an app that has `bp`.
+
+    The limiter is built here, one per app: nothing is created when this module is imported.
+    """
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE_URI"])
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
-    limiter.init_app(app)
+    limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", app=app)
+    rate = limiter.limit(lambda: str(current_app.config["RATE_LIMIT"]))
+    app.view_functions["api.submit_review"] = rate(submit_review)
     origins = _allowed_origins(app)
     app.extensions["lawtrail_origins"] = frozenset(origins)
     CORS(app, resources={r"/api/*": {"origins": origins or []}}, supports_credentials=False)
@@ -51,8 +55,7 @@ def state() -> IntakeState:
     return found
 
 
-@bp.post("/reviews")
-@limiter.limit(lambda: str(current_app.config["RATE_LIMIT"]))
+@bp.post("/reviews")  # rate limited per client address (init_api)
 def submit_review() -> tuple[Response, int, dict[str, str]]:
     """Accept a review: validate, store durably, then answer with its tracking number."""
     if request.mimetype != "application/json":

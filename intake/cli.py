@@ -88,12 +88,13 @@ class Settings:
 
 
 class _Commands(click.Group):
-    """A group that turns a failing spool or file system into a message, not a traceback."""
+    """A group that turns the core's and moderation's errors (`LawtrailError`), a failing
+    spool or file system into a message and exit status 1, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SpoolError as err:
+        except (LawtrailError, SpoolError) as err:
             raise click.ClickException(str(err)) from err
         except BrokenPipeError:
             raise  # click handles `lawtrail reviews list | head` itself

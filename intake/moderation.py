@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import yaml
 
 from intake.spool import Group, Spool, fsync_dir
+from site_builder.errors import LawtrailError
 from site_builder.frontmatter import SLUG
 from site_builder.reviews import (
     DISPOSITIONS,
@@ -47,7 +47,7 @@ MAX_REASON = 200
 _BY = re.compile(r"\s*(?P<name>[^<>\r\n]+?)\s*(?:<(?P<email>[^<>\s]*)>)?\s*")
 
 
-class ModerationError(click.ClickException):
+class ModerationError(LawtrailError):
     """A moderation command cannot go ahead; the message says why and what to do."""
 
 

@@ -18,8 +18,6 @@ import click
 
 from intake.lifecycle import SUMMARY_PLACEHOLDER, move_stage, new_draft
 from intake.moderation import (
-    ModerationError,
-    Workspace,
     check_reason,
     decision,
     merge,
@@ -30,6 +28,7 @@ from intake.moderation import (
 )
 from intake.settings import DEFAULTS, config_file, spool_dir
 from intake.spool import Spool, SpoolError
+from intake.workspace import ModerationError, Workspace
 from site_builder.config_file import load_site_options
 from site_builder.errors import LawtrailError
 from site_builder.frontmatter import STAGES

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from intake.moderation import Identity, ModerationError, Workspace
+from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
 from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG
 

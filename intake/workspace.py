@@ -1,0 +1,303 @@
+"""The git workspace moderation commits to: one lock, one branch, the git CLI, whole files.
+
+Crash guarantees. Every change is written whole (a temporary file, fsync, rename, fsync of
+the folder) and committed with the git CLI, which checks the branch it moves; GitPython's
+`index.commit` reads HEAD and moves it without checking. On an error, even Ctrl-C, the
+files and the index are put back as they were. A process killed between writing the files
+and the commit leaves them uncommitted: `ready()` then refuses to go on and names them.
+
+Every write holds an exclusive `flock` on `<git common dir>/lawtrail.lock` around the whole
+read-check-write-add-commit, so two moderators (or drafters) at once lose nothing: the
+second waits, then sees the first one's commit. The lock is released with the process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from intake.journal import fsync_dir
+from site_builder.errors import LawtrailError
+
+LOCK_FILE = "lawtrail.lock"
+_BY = re.compile(r"\s*(?P<name>[^<>\r\n]+?)\s*(?:<(?P<email>[^<>\s]*)>)?\s*")
+
+
+class ModerationError(LawtrailError):
+    """A moderation command cannot go ahead; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a commit is by: the moderator or drafter acting."""
+
+    name: str
+    email: str
+
+
+class Workspace:
+    """The project checkout moderation commits to, on one branch.
+
+    Args:
+        project: the folder holding mkdocs.yml, inside a git work tree.
+        drafts_dir: the drafts folder (the plugin's `drafts_dir`).
+        branch: the branch every commit must go to.
+
+    Raises:
+        ModerationError: the folder is missing or not in a git work tree.
+    """
+
+    def __init__(self, project: Path, drafts_dir: Path, branch: str) -> None:
+        self.project = project.resolve()
+        self.drafts_dir = drafts_dir.resolve()
+        self.branch = branch
+        if not self.project.is_dir():
+            raise ModerationError(f"{project} is not a folder; pass --repo the project folder.")
+        self.root = self.project
+        found = self._run("rev-parse", "--show-toplevel")
+        if found.returncode:
+            raise ModerationError(
+                f"{self.project} is not a git repository: moderation records every decision "
+                "as a commit. Pass --repo a git checkout of the project (or run 'git init')."
+            )
+        self.root = Path(found.stdout.strip()).resolve()
+        common = self.git("rev-parse", "--path-format=absolute", "--git-common-dir")
+        self.lock_path = Path(common) / LOCK_FILE
+
+    def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """Run git in the work tree; its output, stripped.
+
+        Raises:
+            ModerationError: git failed (its message included).
+        """
+        done = self._run(*args, env=env)
+        if done.returncode:
+            output = (done.stderr or done.stdout).strip()
+            raise ModerationError(f"git {args[0]} failed in {self.root}: {output}")
+        return done.stdout.strip()
+
+    def label(self, path: Path) -> str:
+        """`path` as messages name it: relative to the project folder when inside it."""
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return str(path)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the repository's lawtrail lock (closing the file releases it, even on a crash)."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def ready(self, paths: Sequence[Path]) -> None:
+        """Check the work tree is on the branch, clean, and has no stray file under `paths`.
+
+        Raises:
+            ModerationError: naming the problem and the git command that fixes it.
+        """
+        current = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        if current.returncode:
+            raise ModerationError(
+                f"{self.root} has a detached HEAD; run 'git switch {self.branch}' first."
+            )
+        branch = current.stdout.strip()
+        if branch != self.branch:
+            raise ModerationError(
+                f"{self.root} is on branch '{branch}', not '{self.branch}'; run "
+                f"'git switch {self.branch}', or pass --branch {branch} to commit there."
+            )
+        status = self._run("--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall")
+        if status.returncode:
+            raise ModerationError(f"git status failed in {self.root}: {status.stderr.strip()}")
+        changed, untracked = _parse_status(status.stdout)
+        if changed:
+            raise ModerationError(
+                f"{self.root} has uncommitted changes ({_names(changed)}); commit or stash "
+                "them first, so that lawtrail's commit holds only its own change."
+            )
+        prefixes = [self._relative(p) for p in paths]
+        stray = [u for u in untracked if any(_under(u, prefix) for prefix in prefixes)]
+        if stray:
+            raise ModerationError(
+                f"Untracked files where lawtrail would write ({_names(stray)}); commit, move "
+                "or delete them first."
+            )
+
+    def identity(self, by: str | None) -> Identity:
+        """Who acts: `--by "Name"` or `--by "Name <email>"`, else git's user.name/email.
+
+        Raises:
+            ModerationError: nobody named, or `by` is not a name.
+        """
+        name, email = "", None
+        if by is not None:
+            match = _BY.fullmatch(by)
+            if match is None:
+                raise ModerationError(
+                    f"--by {by!r} is not a name; expected 'Jane Doe' or "
+                    "'Jane Doe <jane@example.org>'."
+                )
+            name, email = match["name"], match["email"]
+        name = name or self._config("user.name")
+        if not name:
+            raise ModerationError(
+                "Who is acting? Pass --by NAME, or set 'git config user.name' in the project."
+            )
+        return Identity(name, self._config("user.email") if email is None else email)
+
+    def resolve_commit(self, revision: str) -> str:
+        """The full sha of an existing commit named by `revision` (a sha, tag or branch).
+
+        Raises:
+            ModerationError: no such commit.
+        """
+        found = self._run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"
+        )
+        if found.returncode or not revision.strip():
+            raise ModerationError(
+                f"--addressed-in {revision!r} is not a commit of {self.root}; pass the sha of "
+                "the revision that acted on the comment (see 'git log')."
+            )
+        return found.stdout.strip()
+
+    def has_head(self) -> bool:
+        """Whether the branch has a commit yet."""
+        return self._run("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+
+    def commit(self, changes: Mapping[Path, bytes], message: str, who: Identity) -> str:
+        """Write files whole, then commit exactly them; returns the new commit's sha.
+
+        On any failure the files and the index are put back as they were. Call under
+        `locked()`, after `ready()`.
+        """
+        old = {path: path.read_bytes() if path.is_file() else None for path in changes}
+        if all(old[path] == data for path, data in changes.items()):
+            raise ModerationError(f"Nothing to commit: {message!r} changes no file.")
+        relative = [self._relative(path) for path in changes]
+        created: list[Path] = []
+        ident = {
+            "GIT_AUTHOR_NAME": who.name,
+            "GIT_AUTHOR_EMAIL": who.email,
+            "GIT_COMMITTER_NAME": who.name,
+            "GIT_COMMITTER_EMAIL": who.email,
+        }
+        try:
+            for path, data in changes.items():
+                created.extend(_make_dirs(path.parent))
+                write_atomic(path, data)
+            self.git("add", "--", *relative)
+            self.git("commit", "--quiet", f"--message={message}", "--", *relative, env=ident)
+        except BaseException:  # Ctrl-C too: never leave a half-made change behind
+            self._undo(old, relative, created)
+            raise
+        return self.git("rev-parse", "HEAD")
+
+    def _undo(
+        self, old: Mapping[Path, bytes | None], relative: list[str], created: list[Path]
+    ) -> None:
+        for path, data in old.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, data)
+        if self.has_head():
+            self._run("reset", "--quiet", "--", *relative)
+        else:
+            self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
+        for folder in reversed(created):
+            with suppress(OSError):  # something else was put in it meanwhile
+                folder.rmdir()
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            raise ModerationError(
+                f"{path} is outside the git work tree {self.root}; check the plugin option "
+                "'drafts_dir' in mkdocs.yml."
+            ) from None
+
+    def _config(self, key: str) -> str:
+        return self._run("config", "--get", key).stdout.strip()
+
+    def _run(
+        self, *args: str, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
+            check=False,
+        )
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file whole or not at all: a temporary file, fsync, rename, fsync the folder."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def _parse_status(output: str) -> tuple[list[str], list[str]]:
+    """Changed tracked paths and untracked paths from `git status --porcelain -z`."""
+    changed: list[str] = []
+    untracked: list[str] = []
+    entries = iter(output.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code == "??":
+            untracked.append(path)
+        elif code != "!!":
+            changed.append(path)
+            if "R" in code or "C" in code:
+                next(entries, None)  # a rename's source path follows
+    return changed, untracked
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:5])
+    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+
+def _make_dirs(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents, each made durable; returns those created."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        fsync_dir(path.parent)
+    return list(reversed(missing))

@@ -18,12 +18,12 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from intake.moderation import decision
 from intake.openapi import openapi_document
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from intake.submissions import Rejection, validate_submission
-from site_builder.reviews import REVIEW_ID, new_review_id
+from site_builder.reviews import REVIEW_ID, new_review_id, timestamp
+from site_builder.urls import review_file
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -75,7 +75,7 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
         raise Rejection(
             503, "unavailable", "Comments cannot be stored right now; try later."
         ) from err
-    review_id = submission.review["id"]
+    review_id = submission.review.id
     status_url = url_for("api.review_status", review_id=review_id)
     body = {"id": review_id, "status": "pending", "status_url": status_url}
     return jsonify(body), 201, {"Location": status_url}
@@ -87,23 +87,19 @@ def review_status(review_id: str) -> Response:
     if not REVIEW_ID.match(review_id):
         raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
     intake = state()
-    decided = decision(intake.spool.directory, review_id)
-    if decided is not None and decided["status"] == "rejected":
-        return jsonify({"id": review_id, "status": "rejected", "draft": decided["draft"]})
-    pending = intake.spool.get(review_id) if decided is None else None
-    if pending is not None:
-        return jsonify(
-            {
-                "id": review_id,
-                "status": "pending",
-                "draft": pending["draft"],
-                "submitted": pending["submitted"],
-            }
-        )
-    for slug in intake.corpus.drafts:
-        if (intake.reviews_dir(slug) / f"{review_id}.yml").is_file():
+    decided = intake.spool.decision(review_id)
+    if decided is not None and decided.decision.status == "rejected":
+        return jsonify({"id": review_id, "status": "rejected", "draft": decided.draft})
+    review = intake.spool.get(review_id)
+    # Git is the truth for merged: the spool learns of a merge only after its commit.
+    slugs = [review.draft] if review is not None else sorted(intake.corpus.drafts)
+    for slug in slugs:
+        if decided is not None or review_file(intake.drafts_dir, slug, review_id).is_file():
             url = intake.corpus.review_url(slug, review_id)
             return jsonify({"id": review_id, "status": "merged", "draft": slug, "url": url})
+    if review is not None:
+        body = {"id": review_id, "status": "pending", "draft": review.draft}
+        return jsonify({**body, "submitted": timestamp(review.submitted)})
     raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
 
 

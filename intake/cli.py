@@ -17,23 +17,16 @@ from zoneinfo import ZoneInfo
 import click
 
 from intake.lifecycle import SUMMARY_PLACEHOLDER, move_stage, new_draft
-from intake.moderation import (
-    check_reason,
-    decision,
-    merge,
-    pending_groups,
-    pending_review,
-    reject,
-    respond,
-)
+from intake.moderation import check_reason, merge, pending_review, reject, respond, settle
 from intake.settings import DEFAULTS, config_file, spool_dir
 from intake.spool import Spool, SpoolError
-from intake.workspace import ModerationError, Workspace
+from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.config_file import load_site_options
 from site_builder.errors import LawtrailError
 from site_builder.frontmatter import STAGES
 from site_builder.options import LawtrailOptions, OptionsError, SiteOptions, default
-from site_builder.reviews import DISPOSITIONS, ReviewError, dump_review
+from site_builder.reviews import DISPOSITIONS, Review, ReviewError, dump_review, timestamp
+from site_builder.urls import reviews_dir
 
 PREVIEW_CHARS = 60
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -148,17 +141,15 @@ def list_reviews(settings: Settings, slug: str | None) -> None:
     One line per group of identical copies, oldest first: the ids, draft, submission
     time, count and the first words of the first comment.
     """
-    groups = pending_groups(settings.spool(), slug)
+    groups = settings.spool().groups(slug)
     if not groups:
         click.echo("No pending reviews" + (f" of draft {slug}." if slug else "."))
         return
     click.echo("ID(S)  DRAFT  SUBMITTED  COUNT  COMMENT")
     for group in groups:
         sample = group.sample
-        ids = ",".join(group.review_ids)
-        click.echo(
-            f"{ids}  {group.draft}  {sample.get('submitted')}  {group.count}  {_preview(sample)}"
-        )
+        ids, submitted = ",".join(group.review_ids), timestamp(sample.submitted)
+        click.echo(f"{ids}  {group.draft}  {submitted}  {group.count}  {_preview(sample)}")
     total = sum(group.count for group in groups)
     click.echo(f"{total} pending review(s) in {len(groups)} group(s).", err=True)
 
@@ -178,15 +169,16 @@ def show_review(settings: Settings, review_id: str, with_contact: bool) -> None:
     """
     spool = settings.spool()
     try:
-        review = dict(pending_review(spool, review_id))
+        review = pending_review(spool, review_id).to_data()
         note = ""
     except ModerationError:
         found = spool.get(review_id)
-        done = decision(spool.directory, review_id)
+        done = spool.decision(review_id)
         if found is None or done is None:
             raise
-        review = dict(found)
-        note = f"# {done['status']} by {done.get('by')} on {done.get('date')}\n"
+        review = found.to_data()
+        decision = done.decision
+        note = f"# {decision.status} by {decision.by} on {decision.date}\n"
     if with_contact:
         review["contact"] = spool.contact(review_id)
     click.echo(note + dump_review(review), nl=False)
@@ -201,8 +193,8 @@ def merge_reviews(settings: Settings, review_ids: tuple[str, ...], by: str | Non
 
     Each becomes drafts/<slug>/reviews/<id>.yml, without contact data, in its own commit.
     """
-    ws, spool, ids = _prepare(settings, review_ids)
-    who, today = ws.identity(by), settings.today()
+    ws, spool, ids, who = _prepare(settings, review_ids, by)
+    today = settings.today()
     for review_id in ids:
         sha = merge(ws, spool, review_id, who, today)
         click.echo(f"Merged review {review_id} ({sha[:10]}).")
@@ -226,8 +218,8 @@ def reject_reviews(
     a count of rejected reviews per reason.
     """
     reason = check_reason(reason)
-    ws, spool, ids = _prepare(settings, review_ids)
-    who, today = ws.identity(by), settings.today()
+    ws, spool, ids, who = _prepare(settings, review_ids, by)
+    today = settings.today()
     for review_id in ids:
         sha = reject(ws, spool, review_id, reason, who, today)
         click.echo(f"Rejected review {review_id}: {reason} ({sha[:10]}).")
@@ -406,15 +398,21 @@ def stage_command(
     click.echo(f"Moved {slug} to stage {stage} ({sha[:10]}).")
 
 
-def _prepare(settings: Settings, review_ids: tuple[str, ...]) -> tuple[Workspace, Spool, list[str]]:
-    """Check every id and the work tree before the first commit, so a typo changes nothing."""
+def _prepare(
+    settings: Settings, review_ids: tuple[str, ...], by: str | None
+) -> tuple[Workspace, Spool, list[str], Identity]:
+    """Finish what an interrupted run left half-done, then check every id and the work
+    tree before the first commit, so a typo changes nothing."""
     spool = settings.spool()
     ids = list(dict.fromkeys(review_ids))
     ws = settings.workspace()
-    folders = [ws.drafts_dir / pending_review(spool, i)["draft"] / "reviews" for i in ids]
+    who = ws.identity(by)
     with ws.locked():  # another moderator's commit may be half-way: wait for it to finish
+        for note in settle(ws, spool, who):
+            click.echo(note, err=True)
+        folders = [reviews_dir(ws.drafts_dir, pending_review(spool, i).draft) for i in ids]
         ws.ready(folders)
-    return ws, spool, ids
+    return ws, spool, ids, who
 
 
 def _load_site(config_file: Path) -> SiteOptions:
@@ -430,10 +428,10 @@ def _load_site(config_file: Path) -> SiteOptions:
         raise click.ClickException(str(err)) from err
 
 
-def _preview(review: dict[str, Any]) -> str:
+def _preview(review: Review) -> str:
     """The first words of a review's first comment, on one line, safe for a terminal."""
-    comments = review.get("comments") or [{}]
-    body = str(comments[0].get("body", ""))
+    comments = review.comments
+    body = comments[0].body if comments else ""
     text = " ".join(
         "".join(c for c in body if unicodedata.category(c)[0] != "C" or c in "\n\t").split()
     )

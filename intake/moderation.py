@@ -1,11 +1,25 @@
-"""Moderation: merging and rejecting pending reviews and answering comments, each as one
-git commit in the workspace (`intake/workspace.py`: the lock, the branch, whole files).
+"""Moderation: merging and rejecting pending reviews and answering comments, each one git
+commit in the workspace (`intake/workspace.py`), and replaying the spool against git.
 
-Crash guarantees. A decision is recorded in the spool, as `<spool>/decisions/<id>.yml`,
-right after its commit, so the pending list and the API know a review's fate without git;
-if a crash falls between the two, the next `merge` or `reject` of that review notices the
-commit, records the decision and says so. Contact data stays in the spool's journal:
-nothing here copies it into the work tree.
+Crash guarantees. Git is the truth for what is merged; the spool's journal for what is
+decided. Each review ends with exactly one outcome, even if the process is killed at any
+point, because `settle()` replays the spool against git before every merge or rejection:
+
+- merge commits the review file, then records `merged` in the spool. Killed in between,
+  the file is in HEAD while the spool has no decision: `settle()` records it as merged
+  (the status API asks git too, so it already says merged). Killed before the commit,
+  the review simply stays pending.
+- reject records `rejected` in the spool first (with HEAD as its `base`), then commits the
+  count in `rejected.yml`, then records that commit. Killed before the commit, `settle()`
+  commits the missing count; killed after it, `settle()` finds that commit among those
+  after `base` that changed `rejected.yml`. Either way the count goes up exactly once.
+- respond is one commit of the review file; the spool is not involved.
+
+Contact data stays in the spool's journal: nothing here copies it into the work tree.
+
+Test-only fault injection: with `LAWTRAIL_TEST_CRASH_AT=before-commit` or `after-commit` in
+its environment, a merge or rejection kills its own process with SIGKILL at that point, so
+the tests can crash a real process exactly there. Nothing else reads that variable.
 """
 
 from __future__ import annotations
@@ -13,69 +27,36 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import tempfile
+import signal
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from intake.journal import fsync_dir
-from intake.spool import Group, Spool
-from intake.workspace import Identity, ModerationError, Workspace, write_atomic
+from intake.spool import Decided, Spool, SpoolError
+from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.frontmatter import SLUG
 from site_builder.reviews import (
     DISPOSITIONS,
     REJECTED_FILE,
     REVIEW_ID,
+    Decision,
+    Response,
+    Review,
     ReviewError,
+    check_merged,
     dump_review,
     load_review,
-    read_reviews,
+    read_merged,
 )
+from site_builder.urls import review_file, reviews_dir
 
-__all__ = ["Identity", "ModerationError", "Workspace", "merge", "reject", "respond"]
+__all__ = ["Identity", "ModerationError", "Workspace", "merge", "reject", "respond", "settle"]
 
-DECISIONS_DIR = "decisions"
 MAX_REASON = 200
+CRASH_ENV = "LAWTRAIL_TEST_CRASH_AT"
 
 
-def decision(spool_dir: Path, review_id: str) -> dict[str, Any] | None:
-    """The moderation decision on a review, or None while it is pending (or unknown).
-
-    Args:
-        spool_dir: the intake's spool directory.
-        review_id: a tracking number; anything else gives None.
-
-    Returns:
-        `{"id", "draft", "status": "merged" | "rejected", "by", "date": "YYYY-MM-DD",
-        "reason" (rejected only), "commit"}`, plain data. No contact data is ever in it.
-    """
-    if not REVIEW_ID.fullmatch(review_id):
-        return None
-    try:
-        text = (spool_dir / DECISIONS_DIR / f"{review_id}.yml").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    data = yaml.safe_load(text)
-    return data if isinstance(data, dict) else None
-
-
-def pending_groups(spool: Spool, draft: str | None = None) -> list[Group]:
-    """Undecided reviews in the spool, grouped as duplicates (`Spool.groups`), oldest first."""
-    decided = _decided(spool.directory)
-    groups = []
-    for group in spool.groups(draft):
-        ids = tuple(i for i in group.review_ids if i not in decided)
-        if not ids:
-            continue
-        sample = group.sample if ids[0] == group.review_ids[0] else spool.get(ids[0])
-        groups.append(
-            dataclasses.replace(group, count=len(ids), review_ids=ids, sample=sample or {})
-        )
-    return groups
-
-
-def pending_review(spool: Spool, review_id: str) -> dict[str, Any]:
+def pending_review(spool: Spool, review_id: str) -> Review:
     """The review with this tracking number, if it waits in the spool for a decision.
 
     Raises:
@@ -92,18 +73,32 @@ def pending_review(spool: Spool, review_id: str) -> dict[str, Any]:
             f"There is no review {review_id} in the spool at {spool.directory}; check the "
             "number with 'lawtrail reviews list', or pass --spool the intake's spool directory."
         )
-    done = decision(spool.directory, review_id)
+    done = spool.decision(review_id)
     if done is not None:
-        reason = f" ({done['reason']})" if done.get("reason") else ""
+        decision = done.decision
+        reason = f" ({decision.reason})" if decision.reason else ""
         raise ModerationError(
-            f"Review {review_id} was already {done.get('status')}{reason} by {done.get('by')} "
-            f"on {done.get('date')}; nothing to do."
+            f"Review {review_id} was already {decision.status}{reason} by {decision.by} "
+            f"on {decision.date}; nothing to do."
         )
     return review
 
 
+def settle(ws: Workspace, spool: Spool, who: Identity) -> list[str]:
+    """Finish what a killed merge or rejection left half-done; one message per review.
+
+    Call under `ws.locked()`. A pending review whose file is in HEAD is recorded as merged;
+    a rejection without its commit gets it, found in git or made now (by `who`).
+    """
+    notes = [note for review in spool.pending() if (note := _settle_merge(ws, spool, review))]
+    for decided in spool.decisions():
+        if decided.decision.status == "rejected" and decided.commit is None:
+            notes.append(_settle_rejection(ws, spool, decided, who))
+    return notes
+
+
 def merge(ws: Workspace, spool: Spool, review_id: str, who: Identity, today: dt.date) -> str:
-    """Commit a pending review as `drafts/<slug>/reviews/<id>.yml`; returns the commit sha.
+    """Commit a pending review as its review file (`review_file`); returns the commit sha.
 
     The file is the review without contact data, plus `moderation: {status: merged, by,
     date}`, checked by the same code the build reads it with.
@@ -113,28 +108,30 @@ def merge(ws: Workspace, spool: Spool, review_id: str, who: Identity, today: dt.
     """
     with ws.locked():
         review = pending_review(spool, review_id)
-        slug = review["draft"]
-        folder = _reviews_dir(ws, slug)
+        note = _settle_merge(ws, spool, review)
+        if note:
+            raise ModerationError(f"{note} Nothing else to do.")
+        folder = _reviews_folder(ws, review.draft)
         ws.ready([folder])
-        target = folder / f"{review_id}.yml"
-        if target.exists():
-            _repair(ws, spool, review, target)
-        merged = {key: value for key, value in review.items() if key != "contact"}
-        merged["moderation"] = {"status": "merged", "by": who.name, "date": today}
+        merged = review.merged(who.name, today)
         text = dump_review(merged)
-        _check_review(text, slug, review_id, ws.label(folder))
-        count = len(review["comments"])
+        _check(text, review.draft, review_id, ws.label(folder))
+        count = len(review.comments)
         noun = "comment" if count == 1 else "comments"
-        message = f"Merge review {review_id} on {slug} ({count} {noun})"
-        sha = ws.commit({target: text.encode("utf-8")}, message, who)
-        _record(spool.directory, review, "merged", who, today, sha)
+        message = f"Merge review {review_id} on {review.draft} ({count} {noun})"
+        _crash_point("before-commit")
+        path = review_file(ws.drafts_dir, review.draft, review_id)
+        sha = ws.commit({path: text.encode("utf-8")}, message, who)
+        _crash_point("after-commit")
+        assert merged.moderation is not None
+        _record(spool, Decided(review_id, review.draft, merged.moderation, sha))
     return sha
 
 
 def reject(
     ws: Workspace, spool: Spool, review_id: str, reason: str, who: Identity, today: dt.date
 ) -> str:
-    """Count a pending review as rejected for `reason` in `reviews/rejected.yml`; commit.
+    """Reject a pending review for `reason`, counted in its draft's `rejected.yml`; commit.
 
     The review itself stays out of git: the public record holds only counts per reason.
 
@@ -145,24 +142,23 @@ def reject(
     reason = check_reason(reason)
     with ws.locked():
         review = pending_review(spool, review_id)
-        slug = review["draft"]
-        folder = _reviews_dir(ws, slug)
-        ws.ready([folder])
-        if (folder / f"{review_id}.yml").exists():
-            _repair(ws, spool, review, folder / f"{review_id}.yml")
-        subject = f"Reject review {review_id}: "
-        if ws.has_head() and ws.git("log", "-1", "--format=%H", "-F", f"--grep={subject}"):
-            # Committed, but the decision was not recorded (a crash between the two).
-            _record(spool.directory, review, "rejected", who, today, None, reason)
-            raise ModerationError(f"Review {review_id} was already rejected; recorded it now.")
-        path = folder / REJECTED_FILE
-        counts = _read_counts(path, ws.label(path))
-        counts[reason] = counts.get(reason, 0) + 1
-        text = yaml.safe_dump(
-            {"reasons": dict(sorted(counts.items()))}, allow_unicode=True, sort_keys=False
-        )
-        sha = ws.commit({path: text.encode("utf-8")}, subject + reason, who)
-        _record(spool.directory, review, "rejected", who, today, sha, reason)
+        note = _settle_merge(ws, spool, review)
+        if note:
+            raise ModerationError(f"{note} It cannot be rejected now.")
+        ws.ready([_reviews_folder(ws, review.draft)])
+        decision = Decision("rejected", who.name, today, reason)
+        decided = Decided(review_id, review.draft, decision, None, ws.head())
+        try:  # first: from here on, the outcome is decided
+            spool.decide(decided)
+        except SpoolError as err:
+            raise ModerationError(
+                f"The spool at {spool.directory} cannot record the rejection of {review_id} "
+                f"({err}); nothing was changed. Fix the spool, then run the command again."
+            ) from err
+        _crash_point("before-commit")
+        sha = _count_rejection(ws, decided, who)
+        _crash_point("after-commit")
+        _record(spool, dataclasses.replace(decided, commit=sha))
     return sha
 
 
@@ -194,34 +190,17 @@ def respond(
     if not text.strip():
         raise ModerationError("--text is empty; say what was done with the comment and why.")
     with ws.locked():
-        found = sorted(ws.drafts_dir.glob(f"*/reviews/{review_id}.yml"))
-        if len(found) != 1:
-            where = ws.label(ws.drafts_dir) + "/*/reviews"
-            raise ModerationError(
-                f"There is no merged review {review_id} in {where}, so comment {comment} "
-                f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'."
-                if not found
-                else f"Review {review_id} is merged twice: {', '.join(map(ws.label, found))}."
-            )
-        path = found[0]
+        path = _merged_file(ws, review_id, comment)
         ws.ready([path])
-        data = _load_merged(path, ws.label(path))
-        comments = [c for c in data.get("comments") or [] if isinstance(c, dict)]
-        entry = next((c for c in comments if c.get("id") == comment), None)
-        if entry is None:
-            known = ", ".join(str(c.get("id")) for c in comments)
+        slug = path.parent.parent.name
+        review = _load_merged(path, slug, ws.label(path))
+        if all(c.id != comment for c in review.comments):
+            known = ", ".join(c.id for c in review.comments)
             raise ModerationError(f"{ws.label(path)} has no comment {comment}; it has {known}.")
-        response: dict[str, Any] = {
-            "disposition": disposition,
-            "text": text.strip(),
-            "by": who.name,
-            "date": today,
-        }
-        if addressed_in:
-            response["addressed_in"] = ws.resolve_commit(addressed_in)
-        entry["response"] = response
-        new = dump_review(data)
-        _check_review(new, path.parent.parent.name, review_id, ws.label(path.parent))
+        sha = ws.resolve_commit(addressed_in) if addressed_in else None
+        answer = Response(disposition, text.strip(), who.name, today, sha)
+        new = dump_review(review.answered(comment, answer))
+        _check(new, slug, review_id, ws.label(path.parent))
         message = f"Answer comment {comment}: {disposition}"
         return ws.commit({path: new.encode("utf-8")}, message, who)
 
@@ -241,84 +220,127 @@ def check_reason(reason: str) -> str:
     return reason
 
 
-def _record(
-    spool_dir: Path,
-    review: dict[str, Any],
-    status: str,
-    who: Identity,
-    today: dt.date,
-    sha: str | None,
-    reason: str | None = None,
-) -> None:
-    """Record a decision durably in the spool (after its commit, so a crash between the two
-    leaves a committed review that the next attempt notices, never a lost one)."""
-    entry: dict[str, Any] = {
-        "id": review["id"],
-        "draft": review["draft"],
-        "status": status,
-        "by": who.name,
-        "date": today.isoformat(),
-    }
-    if reason is not None:
-        entry["reason"] = reason
-    entry["commit"] = sha
-    folder = spool_dir / DECISIONS_DIR
-    try:
-        _make_dirs(folder)
-        text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False)
-        write_atomic(folder / f"{review['id']}.yml", text.encode("utf-8"), 0o600)
-    except OSError as err:
-        raise ModerationError(
-            f"Review {review['id']} is {status} in commit {sha}, but the decision could not be "
-            f"recorded in {folder} ({err.strerror or err}); fix the spool, then run the same "
-            "command again to record it."
-        ) from err
-
-
-def _repair(ws: Workspace, spool: Spool, review: dict[str, Any], target: Path) -> None:
-    """A merged file without a recorded decision: record it from the file, then refuse."""
-    moderation = _load_merged(target, ws.label(target)).get("moderation") or {}
-    who = Identity(str(moderation.get("by", "")), "")
-    day = moderation.get("date")
-    today = day if isinstance(day, dt.date) else dt.date.today()
-    _record(spool.directory, review, "merged", who, today, None)
-    raise ModerationError(
-        f"Review {review['id']} is already merged in {ws.label(target)}; recorded that in the "
-        "spool, nothing else to do."
+def _settle_merge(ws: Workspace, spool: Spool, review: Review) -> str | None:
+    """If a pending review's file is in HEAD (a merge killed before its record), record it."""
+    path = review_file(ws.drafts_dir, review.draft, review.id)
+    if not path.is_file() or not ws.committed(path):
+        return None
+    merged = _load_merged(path, review.draft, ws.label(path))
+    assert merged.moderation is not None  # check_merged saw to it
+    sha = ws.last_commit(path)
+    _record(spool, Decided(review.id, review.draft, merged.moderation, sha))
+    return (
+        f"Review {review.id} is already merged in {ws.label(path)} (commit {str(sha)[:10]}), "
+        "by a run that was interrupted before it recorded that; recorded it in the spool now."
     )
 
 
-def _reviews_dir(ws: Workspace, slug: str) -> Path:
-    """`drafts/<slug>/reviews`, once the draft is known to be in this checkout."""
+def _settle_rejection(ws: Workspace, spool: Spool, decided: Decided, who: Identity) -> str:
+    """A rejection recorded without its commit: find the count commit in git, or make it."""
+    path = reviews_dir(ws.drafts_dir, decided.draft) / REJECTED_FILE
+    subject = _reject_subject(decided)
+    found = [sha for sha, line in ws.commits_since(decided.base, path) if line == subject]
+    if found:
+        sha, done = found[0], "its count was committed"
+    else:
+        ws.ready([path.parent])
+        sha, done = _count_rejection(ws, decided, who), "committed its count now"
+    _record(spool, dataclasses.replace(decided, commit=sha))
+    return (
+        f"Review {decided.review_id} was rejected by a run that was interrupted; {done} "
+        f"({sha[:10]})."
+    )
+
+
+def _count_rejection(ws: Workspace, decided: Decided, who: Identity) -> str:
+    """Add one to the rejection's reason in `rejected.yml` and commit; returns the sha."""
+    path = _reviews_folder(ws, decided.draft) / REJECTED_FILE
+    reason = str(decided.decision.reason)
+    counts = _read_counts(path, ws.label(path))
+    counts[reason] = counts.get(reason, 0) + 1
+    text = yaml.safe_dump(
+        {"reasons": dict(sorted(counts.items()))}, allow_unicode=True, sort_keys=False
+    )
+    try:
+        return ws.commit({path: text.encode("utf-8")}, _reject_subject(decided), who)
+    except ModerationError as err:
+        raise ModerationError(
+            f"{err}\nReview {decided.review_id} is recorded as rejected; its count "
+            "is committed by the next 'lawtrail reviews merge' or 'reject' once this is fixed."
+        ) from err
+
+
+def _reject_subject(decided: Decided) -> str:
+    return f"Reject review {decided.review_id}: {decided.decision.reason}"
+
+
+def _record(spool: Spool, decided: Decided) -> None:
+    """Record a decision durably in the spool, or say how the next command completes it."""
+    try:
+        spool.decide(decided)
+    except SpoolError as err:
+        where = f" in commit {decided.commit}" if decided.commit else ""
+        raise ModerationError(
+            f"Review {decided.review_id} is {decided.decision.status}{where}, but the spool at "
+            f"{spool.directory} could not record it ({err}); fix the spool, then run "
+            "'lawtrail reviews merge' or 'reject' again: it completes the record."
+        ) from err
+
+
+def _crash_point(name: str) -> None:
+    """Test-only fault injection (see the module docstring): die here as a power cut would."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _reviews_folder(ws: Workspace, slug: str) -> Path:
+    """The draft's reviews folder, once the draft is known to be in this checkout."""
     draft = ws.drafts_dir / slug / "draft.md"
     if not SLUG.fullmatch(slug) or not draft.is_file():
         raise ModerationError(
             f"The review is on draft '{slug}', but {ws.label(draft)} does not exist in "
             f"{ws.project}; pass --repo the checkout that holds it."
         )
-    return ws.drafts_dir / slug / "reviews"
+    return reviews_dir(ws.drafts_dir, slug)
 
 
-def _check_review(text: str, slug: str, review_id: str, label: str) -> None:
+def _merged_file(ws: Workspace, review_id: str, comment: str) -> Path:
+    """The one merged review file with this tracking number, in whichever draft."""
+    drafts = sorted(p.name for p in ws.drafts_dir.iterdir() if p.is_dir())
+    found = [review_file(ws.drafts_dir, slug, review_id) for slug in drafts]
+    found = [path for path in found if path.is_file()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ModerationError(
+            f"Review {review_id} is merged twice: {', '.join(map(ws.label, found))}."
+        )
+    where = ws.label(ws.drafts_dir) + "/*/reviews"
+    raise ModerationError(
+        f"There is no merged review {review_id} in {where}, so comment {comment} "
+        f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'."
+    )
+
+
+def _check(text: str, slug: str, review_id: str, label: str) -> None:
     """Refuse a review file the build would refuse, with the build's own messages."""
-    with tempfile.TemporaryDirectory(prefix="lawtrail-") as tmp:
-        Path(tmp, f"{review_id}.yml").write_text(text, encoding="utf-8")
-        try:
-            read_reviews(Path(tmp), slug, label)
-        except ReviewError as err:
-            raise ModerationError(
-                "The review file would be invalid, so nothing was committed:\n  "
-                + "\n  ".join(err.messages)
-            ) from err
+    try:
+        check_merged(load_review(text, f"{label}/{review_id}.yml"), review_id, slug)
+    except ReviewError as err:
+        raise ModerationError(
+            "The review file would be invalid, so nothing was committed:\n  "
+            + "\n  ".join(err.messages)
+        ) from err
 
 
-def _load_merged(path: Path, label: str) -> dict[str, Any]:
+def _load_merged(path: Path, slug: str, label: str) -> Review:
     """A merged review file, or an error naming it."""
     try:
-        return load_review(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as err:  # UnicodeDecodeError is a ValueError
+        return read_merged(path, slug, label)
+    except ReviewError as err:
         raise ModerationError(
-            f"{label} is not a readable review ({err}); restore it from git."
+            f"{label} is not a readable review; restore it from git:\n  "
+            + "\n  ".join(err.messages)
         ) from err
 
 
@@ -337,22 +359,3 @@ def _read_counts(path: Path, label: str) -> dict[str, int]:
             f"{label}: field 'reasons' must map each reason to a count; restore it from git."
         )
     return dict(reasons)
-
-
-def _decided(spool_dir: Path) -> set[str]:
-    folder = spool_dir / DECISIONS_DIR
-    if not folder.is_dir():
-        return set()
-    return {name[:-4] for name in os.listdir(folder) if name.endswith(".yml")}
-
-
-def _make_dirs(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents, each made durable; returns those created."""
-    missing = []
-    while not folder.is_dir():
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir(exist_ok=True)
-        fsync_dir(path.parent)
-    return list(reversed(missing))

@@ -1,21 +1,24 @@
-"""The spool: durable storage of pending reviews until a moderator merges or rejects them.
+"""The spool: pending reviews and the moderators' decisions on them, in durable journals.
 
-Crash guarantees. Every save is one journal record made durable before `save` returns
+Crash guarantees. Every write is one journal record made durable before the call returns
 (`intake/journal.py`: checksummed framing, torn tails cut by `recover()`, group commit
-across processes), so the intake answers 201 only for a review that survives a crash.
-Returned dicts are the reader's cache: read them, copy before changing.
+across processes), so the intake answers 201 only for a review that survives a crash, and
+a decision, once recorded, survives too. Nothing is ever rewritten in place. Git stays the
+truth for what is merged: moderation records a merge here after its commit, and replays
+this journal against git after a crash (`intake/moderation.py`).
 
-Files in the spool directory, three journals with two small lock files each:
+Files in the spool directory, each journal with its `.sync` and `.flush` lock files:
 
-    reviews.journal    pending reviews, one record per `save`
-    contacts.journal   contact data as `{"id", "contact"}`: kept apart, so the reviews hold none
-    suspects.journal   honeypot-tripped submissions, stored but never listed as pending
-    <name>.sync        the journal's group-commit state (a hint for live processes only)
-    <name>.flush       locked while an fdatasync of the journal is in flight
+    reviews.journal    `R` a pending review (`Review.to_data()`, never any contact data);
+                       `D` a decision on one: `{"id", "draft", "status": merged|rejected,
+                       "by", "date", "reason"?, "commit", "base"?}`; the last one wins
+    contacts.journal   `C` contact data as `{"id", "contact"}`: kept apart from the review
+    suspects.journal   `S` honeypot-tripped submissions, stored but never read back
 
-Not done: rotation. The journals grow with a consultation; nothing in them is removed yet
-(merged reviews leave the pending list once moderation writes tombstones, a record kind the
-framing leaves room for). Each worker parses the whole journal once when it starts.
+A review is pending while it has no decision. Reviews and decisions share one journal, so
+one read in append order gives the state; nothing else (no folder of decision files) does.
+
+Not done: rotation. The journals grow with a consultation; nothing in them is removed yet.
 """
 
 from __future__ import annotations
@@ -27,21 +30,51 @@ import re
 import threading
 import unicodedata
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from intake.journal import Journal, SpoolError, fsync_dir
-from site_builder.reviews import REVIEW_ID
+from site_builder.reviews import (
+    REVIEW_ID,
+    Decision,
+    Review,
+    ReviewError,
+    decision_data,
+    parse_decision,
+    parse_review,
+)
 
-__all__ = ["Group", "Spool", "SpoolError", "fsync_dir"]
+__all__ = ["Decided", "Group", "Spool", "SpoolError"]
 
-_REVIEW, _CONTACT, _SUSPECT = b"R", b"C", b"S"
+_REVIEW, _DECISION, _CONTACT, _SUSPECT = b"R", b"D", b"C", b"S"
 _MIN_FREE = 4 * 1024 * 1024  # below this the health check reports the spool unwritable
-_REQUIRED = ("id", "draft", "revision", "submitted", "comments")
-_SCALARS = frozenset((str, int, float, bool, type(None)))
 # Invisible characters a campaign can sprinkle into copies to defeat duplicate grouping.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision on a pending review, as recorded in the spool.
+
+    `commit` is the git commit that made it public, None until it is known; `base` is the
+    HEAD a rejection was recorded on, so that its count commit can be found after a crash.
+    """
+
+    review_id: str
+    draft: str
+    decision: Decision
+    commit: str | None = None
+    base: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The journal record: plain data."""
+        data = {"id": self.review_id, "draft": self.draft, **decision_data(self.decision)}
+        data["commit"] = self.commit
+        if self.base is not None:
+            data["base"] = self.base
+        return data
 
 
 @dataclass(frozen=True)
@@ -52,11 +85,11 @@ class Group:
     key: str
     count: int
     review_ids: tuple[str, ...]
-    sample: dict[str, Any]
+    sample: Review
 
 
 class Spool:
-    """The pending reviews, their contacts and the suspect submissions in one directory.
+    """The pending reviews, their decisions, contacts and the suspects in one directory.
 
     One instance per process is enough: it is safe to share between threads, and after a
     fork the child opens its own files (each thread does: `flock` belongs to an open file).
@@ -74,12 +107,13 @@ class Spool:
                 f"Cannot create the spool directory {self.directory}: {err.strerror or err}. "
                 "Point LAWTRAIL_SPOOL_DIR at a writable directory."
             ) from err
-        self._review_records, self._contact_records = _Records(_REVIEW), _Records(_CONTACT)
-        self._reviews = Journal(self.directory / "reviews.journal", self._review_records)
-        self._contacts = Journal(self.directory / "contacts.journal", self._contact_records)
+        self._state = _Reviews()
+        self._contacts = _Contacts()
+        self._reviews = Journal(self.directory / "reviews.journal", self._state)
+        self._contact_journal = Journal(self.directory / "contacts.journal", self._contacts)
         self._suspects = Journal(self.directory / "suspects.journal", None)
-        self._journals = (self._reviews, self._contacts, self._suspects)
-        self._keys: dict[str, tuple[dict[str, Any], str]] = {}
+        self._journals = (self._reviews, self._contact_journal, self._suspects)
+        self._keys: dict[str, tuple[Review, str]] = {}
         os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
 
     def recover(self) -> int:
@@ -99,53 +133,77 @@ class Spool:
             raise SpoolError(f"Cannot recover the spool in {self.directory}: {err}") from err
         return cleaned
 
-    def save(self, review: dict[str, Any], contact: dict[str, Any] | None = None) -> None:
+    def save(self, review: Review, contact: Mapping[str, str] | None = None) -> None:
         """Store a pending review and its contact; returns once both are durable.
 
         Raises:
-            ValueError: the review lacks a field, or holds something other than plain data.
+            ReviewError: the review would not read back as it is (each field named).
             SpoolError: the spool cannot store it.
         """
-        _checked_review(review)
+        data = _checked(review)
         if contact is not None:
-            _check_plain(contact, "contact")
+            if not all(isinstance(v, str) for v in contact.values()):
+                raise ValueError(f"review {review.id}: contact values must be strings")
             # Durable before the review is even written: a stored review always has its contact.
-            self._contacts.commit(_CONTACT, {"id": review["id"], "contact": contact})
-        self._reviews.commit(_REVIEW, review)
+            self._contact_journal.commit(_CONTACT, {"id": review.id, "contact": dict(contact)})
+        self._reviews.commit(_REVIEW, data)
 
-    def save_suspect(self, review: dict[str, Any]) -> None:
+    def save_suspect(self, review: Review) -> None:
         """Store a honeypot-tripped submission apart, durably; it is never listed as pending."""
-        self._suspects.commit(_SUSPECT, _checked_review(review))
+        self._suspects.commit(_SUSPECT, _checked(review))
 
-    def get(self, review_id: str) -> dict[str, Any] | None:
-        """The pending review with this tracking number, or None."""
-        with self._reviews.reading():
-            return self._review_records.records.get(review_id)
+    def decide(self, decided: Decided) -> None:
+        """Record a decision on a stored review durably (a later one for it replaces it).
 
-    def pending(self, draft: str | None = None) -> list[dict[str, Any]]:
-        """All pending reviews (of one draft, if given), oldest first."""
+        Raises:
+            ValueError: no such review in the spool.
+            SpoolError: the spool cannot store it.
+        """
+        if self.get(decided.review_id) is None:
+            raise ValueError(f"there is no review {decided.review_id} in {self.directory}")
+        self._reviews.commit(_DECISION, decided.to_data())
+
+    def get(self, review_id: str) -> Review | None:
+        """The review stored with this tracking number, pending or decided, or None."""
         with self._reviews.reading():
-            reviews = list(self._review_records.records.values())
-        return [r for r in reviews if draft is None or r["draft"] == draft]
+            return self._state.reviews.get(review_id)
+
+    def decision(self, review_id: str) -> Decided | None:
+        """The decision recorded on a review, or None while it is pending (or unknown)."""
+        with self._reviews.reading():
+            return self._state.decided.get(review_id)
+
+    def decisions(self) -> list[Decided]:
+        """Every decision recorded, in the order the reviews were stored."""
+        with self._reviews.reading():
+            return list(self._state.decided.values())
+
+    def pending(self, draft: str | None = None) -> list[Review]:
+        """The reviews without a decision (of one draft, if given), oldest first."""
+        with self._reviews.reading():
+            decided = self._state.decided
+            reviews = self._state.reviews.values()
+            return [
+                r for r in reviews if r.id not in decided and (draft is None or r.draft == draft)
+            ]
 
     def groups(self, draft: str | None = None) -> list[Group]:
         """Pending reviews grouped by draft and normalised comment bodies, oldest group first.
 
-        A campaign of identical copies is one group; every review is in exactly one group.
+        A campaign of identical copies is one group; every pending review is in exactly one.
         """
-        members: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        members: dict[tuple[str, str], list[Review]] = {}
         for review in self.pending(draft):
-            members.setdefault((review["draft"], self._group_key(review)), []).append(review)
+            members.setdefault((review.draft, self._group_key(review)), []).append(review)
         return [
-            Group(slug, key, len(group), tuple(r["id"] for r in group), group[0])
+            Group(slug, key, len(group), tuple(r.id for r in group), group[0])
             for (slug, key), group in members.items()
         ]
 
-    def contact(self, review_id: str) -> dict[str, Any] | None:
+    def contact(self, review_id: str) -> dict[str, str] | None:
         """The contact data stored with a review, or None."""
-        with self._contacts.reading():
-            record = self._contact_records.records.get(review_id)
-        return None if record is None else record["contact"]
+        with self._contact_journal.reading():
+            return self._contacts.contacts.get(review_id)
 
     def writable(self) -> bool:
         """Whether a save can succeed now (for the health endpoint)."""
@@ -165,88 +223,83 @@ class Spool:
             return False
 
     def close(self) -> None:
-        """Close the calling thread's files and the reader's; they reopen on demand."""
+        """Close the calling thread's files and the readers'; they reopen on demand."""
         for journal in self._journals:
             journal.close()
 
-    def _group_key(self, review: dict[str, Any]) -> str:
+    def _group_key(self, review: Review) -> str:
         """The normalised bodies' digest, computed once per stored review."""
-        cached = self._keys.get(review["id"])
+        cached = self._keys.get(review.id)
         if cached is not None and cached[0] is review:
             return cached[1]
-        bodies = "\x1f".join(_normalise(str(c.get("body", ""))) for c in review["comments"])
-        key = hashlib.sha256(bodies.encode("utf-8", "surrogatepass")).hexdigest()
-        self._keys[review["id"]] = (review, key)
+        key = _group_key(review)
+        self._keys[review.id] = (review, key)
         return key
 
 
-class _Records:
-    """What a journal replays to: its records of one kind by id, in append order."""
+class _Reviews:
+    """The state `reviews.journal` replays to: reviews by id, in order, and decisions."""
 
-    def __init__(self, kind: bytes) -> None:
-        self.kind = kind
-        self.records: dict[str, dict[str, Any]] = {}
+    def __init__(self) -> None:
+        self.reviews: dict[str, Review] = {}
+        self.decided: dict[str, Decided] = {}
 
     def reset(self) -> None:
-        # A new dict, so a caller still holding the old one keeps a consistent snapshot.
-        self.records = {}
+        # New dicts, so a caller still holding the old ones keeps a consistent snapshot.
+        self.reviews, self.decided = {}, {}
 
     def apply(self, kind: bytes, data: dict[str, Any]) -> None:
-        if kind == self.kind and isinstance(data.get("id"), str):
-            self.records[data["id"]] = data
+        try:
+            if kind == _REVIEW:
+                review = parse_review(data, "reviews.journal")
+                self.reviews[review.id] = review
+            elif kind == _DECISION:
+                decided = _parse_decided(data)
+                self.decided[decided.review_id] = decided
+        except ReviewError:
+            return  # checksummed but not written by this schema: never expose it
 
 
-def _checked_review(review: dict[str, Any]) -> dict[str, Any]:
-    """The review, if it has the schema's required fields, no contact, and only plain data."""
-    missing = [field for field in _REQUIRED if field not in review]
-    if missing:
-        raise ValueError(f"review lacks {', '.join(missing)}; see DESIGN.md 'Review files'")
-    if not isinstance(review["id"], str) or not REVIEW_ID.match(review["id"]):
-        raise ValueError(f"review id {review['id']!r} is not a tracking number (new_review_id)")
-    if not isinstance(review["draft"], str):
-        raise ValueError(f"review {review['id']}: draft must be a slug, not {review['draft']!r}")
-    if "contact" in review:
-        raise ValueError(f"review {review['id']}: pass the contact apart: save(review, contact)")
-    comments = review["comments"]
-    if not isinstance(comments, list) or not all(isinstance(c, dict) for c in comments):
-        raise ValueError(f"review {review['id']}: comments must be a list of mappings")
-    _check_plain(review, "review")
-    return review
+class _Contacts:
+    """The state `contacts.journal` replays to: contact data by review id."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, dict[str, str]] = {}
+
+    def reset(self) -> None:
+        self.contacts = {}
+
+    def apply(self, kind: bytes, data: dict[str, Any]) -> None:
+        if kind == _CONTACT and isinstance(data.get("id"), str):
+            contact = data.get("contact")
+            if isinstance(contact, dict):
+                self.contacts[data["id"]] = contact
 
 
-def _check_plain(value: Any, where: str) -> None:
-    """Refuse what JSON would change on the way back (tuples, non-string keys, dates)."""
-    if not _plain(value):
-        raise ValueError(_why_not_plain(value, where))
+def _checked(review: Review) -> dict[str, Any]:
+    """The review's record, once the reader is known to give back the same review."""
+    if review.moderation is not None:
+        raise ValueError(f"review {review.id}: a stored review is pending; use decide()")
+    data = review.to_data()
+    parse_review(data, f"review {review.id}")
+    return data
 
 
-def _plain(value: Any) -> bool:
-    """Whether `value` is made of str, int, float, bool, None, lists and str-keyed dicts."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return True
-    if kind is list:
-        return all(map(_plain, value))
-    if kind is dict:
-        return all(type(k) is str for k in value) and all(map(_plain, value.values()))
-    return False
+def _parse_decided(data: dict[str, Any]) -> Decided:
+    decision = parse_decision(data, "reviews.journal")
+    review_id, draft = data.get("id"), data.get("draft")
+    commit, base = data.get("commit"), data.get("base")
+    if not isinstance(review_id, str) or not REVIEW_ID.match(review_id):
+        raise ReviewError([f"reviews.journal: a decision on {review_id!r}, not a review"])
+    if not all(isinstance(v, str | None) for v in (draft, commit, base)):
+        raise ReviewError([f"reviews.journal: the decision on {review_id} is malformed"])
+    return Decided(review_id, str(draft), decision, commit, base)
 
 
-def _why_not_plain(value: Any, where: str) -> str:
-    """The message naming the first part of `value` that is not plain (which must exist)."""
-    if type(value) is list:
-        bad = next(i for i, item in enumerate(value) if not _plain(item))
-        return _why_not_plain(value[bad], f"{where}[{bad}]")
-    if type(value) is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return f"{where}: key {key!r} is not a string"
-            if not _plain(item):
-                return _why_not_plain(item, f"{where}.{key}")
-    return (
-        f"{where} is a {type(value).__name__}; store only str, int, float, bool, None, "
-        "lists and dicts (format dates as ISO strings)"
-    )
+def _group_key(review: Review) -> str:
+    """The digest of a review's normalised comment bodies."""
+    bodies = "\x1f".join(_normalise(comment.body) for comment in review.comments)
+    return hashlib.sha256(bodies.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _normalise(body: str) -> str:

@@ -25,7 +25,7 @@ from site_builder.limits import (
     MAX_QUOTE,
 )
 from site_builder.render import Edition
-from site_builder.reviews import comment_id
+from site_builder.reviews import Author, Comment, Quote, Review, Target, comment_id
 
 _REVISION = re.compile(r"^[0-9a-f]{7,40}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -58,8 +58,8 @@ class Rejection(Exception):
 class Submission:
     """A valid submission: the review to store, the contact kept apart, the honeypot."""
 
-    review: dict[str, Any]
-    contact: dict[str, Any] | None
+    review: Review
+    contact: dict[str, str] | None
     suspect: bool
 
 
@@ -109,25 +109,23 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
         )
     website = _text(data.get("website", ""), "website", MAX_NAME, empty=True)
     comments = _list(data["comments"], "comments")
-    review: dict[str, Any] = {
-        "id": review_id,
-        "draft": slug,
-        "revision": edition.version.revision.sha,
-        "submitted": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    if "author" in data:
-        author = _author(data["author"])
-        if author:
-            review["author"] = author
-    review["comments"] = [
-        _comment(raw, f"comments[{n}]", edition, comment_id(review_id, n + 1))
-        for n, raw in enumerate(comments)
-    ]
+    author = _author(data["author"]) if "author" in data else None
+    review = Review(
+        id=review_id,
+        draft=slug,
+        revision=edition.version.revision.sha,
+        submitted=now.replace(microsecond=0),
+        comments=tuple(
+            _comment(raw, f"comments[{n}]", edition, comment_id(review_id, n + 1))
+            for n, raw in enumerate(comments)
+        ),
+        author=author,
+    )
     contact = _contact(data["contact"]) if "contact" in data else None
     return Submission(review, contact, suspect=bool(website))
 
 
-def _comment(raw: Any, where: str, edition: Edition, cid: str) -> dict[str, Any]:
+def _comment(raw: Any, where: str, edition: Edition, cid: str) -> Comment:
     data = _object(raw, _COMMENT, where, required={"target", "body"})
     target_data = _object(data["target"], _TARGET, f"{where}.target", required={"eid"})
     eid = _text(target_data["eid"], f"{where}.target.eid", MAX_EID)
@@ -139,41 +137,46 @@ def _comment(raw: Any, where: str, edition: Edition, cid: str) -> dict[str, Any]
             f"{where}.target.eid: there is no element '{eid}' in this revision.",
             f"{where}.target.eid",
         )
-    target: dict[str, Any] = {"eid": eid, "wid": edition.wids.get(eid, eid)}
+    quote = None
     if "quote" in target_data:
-        target["quote"] = _quote(target_data["quote"], f"{where}.target.quote", element.text)
-    comment: dict[str, Any] = {"id": cid, "target": target}
-    comment["body"] = _text(data["body"], f"{where}.body", MAX_BODY, multiline=True)
+        quote = _quote(target_data["quote"], f"{where}.target.quote", element.text)
+    body = _text(data["body"], f"{where}.body", MAX_BODY, multiline=True)
+    extra: dict[str, str | None] = {}
     for key in ("suggestion", "rationale"):
         if key in data:
             value = _text(data[key], f"{where}.{key}", MAX_BODY, multiline=True, empty=True)
-            if value:
-                comment[key] = value
-    return comment
+            extra[key] = value or None
+    return Comment(
+        id=cid,
+        target=Target(eid, edition.wids.get(eid, eid), quote),
+        body=body,
+        suggestion=extra.get("suggestion"),
+        rationale=extra.get("rationale"),
+    )
 
 
-def _quote(raw: Any, where: str, element_text: str) -> dict[str, str]:
+def _quote(raw: Any, where: str, element_text: str) -> Quote:
     data = _object(raw, _QUOTE, where, required={"exact"})
     # Quotes are kept exactly as selected: their spaces are part of the selector.
     exact = _text(data["exact"], f"{where}.exact", MAX_QUOTE, multiline=True, strip=False)
-    quote = {"exact": exact}
+    context: dict[str, str] = {}
     for key in ("prefix", "suffix"):
         if key in data:
-            quote[key] = _text(
+            context[key] = _text(
                 data[key], f"{where}.{key}", MAX_CONTEXT, multiline=True, empty=True, strip=False
             )
     # Browsers join blocks with newlines where the outline uses one; compare words only.
-    if _words(quote["exact"]) not in _words(element_text):
+    if _words(exact) not in _words(element_text):
         raise Rejection(
             422,
             "quote_not_found",
             f"{where}.exact: the quoted words do not occur in that element of this revision.",
             f"{where}.exact",
         )
-    return quote
+    return Quote(exact, context.get("prefix"), context.get("suffix"))
 
 
-def _author(raw: Any) -> dict[str, str]:
+def _author(raw: Any) -> Author | None:
     data = _object(raw, _AUTHOR, "author")
     author: dict[str, str] = {}
     for key in ("name", "organization"):
@@ -181,7 +184,7 @@ def _author(raw: Any) -> dict[str, str]:
             value = _text(data[key], f"author.{key}", MAX_NAME, empty=True)
             if value:
                 author[key] = value
-    return author
+    return Author(**author) if author else None
 
 
 def _contact(raw: Any) -> dict[str, str] | None:

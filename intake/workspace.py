@@ -173,7 +173,30 @@ class Workspace:
 
     def has_head(self) -> bool:
         """Whether the branch has a commit yet."""
-        return self._run("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+        return self.head() is not None
+
+    def head(self) -> str | None:
+        """The sha of HEAD, or None before the first commit."""
+        found = self._run("rev-parse", "--verify", "--quiet", "HEAD")
+        return found.stdout.strip() if found.returncode == 0 else None
+
+    def committed(self, path: Path) -> bool:
+        """Whether `path` is in the commit at HEAD (not merely in the work tree)."""
+        spec = f"HEAD:{self._relative(path)}"
+        return self._run("cat-file", "-e", spec).returncode == 0
+
+    def last_commit(self, path: Path) -> str | None:
+        """The newest commit that changed `path`, or None."""
+        return self.git("log", "-1", "--format=%H", "--", self._relative(path)) or None
+
+    def commits_since(self, base: str | None, path: Path) -> list[tuple[str, str]]:
+        """(sha, subject) of the commits after `base` (all if None) that changed `path`."""
+        if not self.has_head():
+            return []
+        span = "HEAD" if base is None else f"{base}..HEAD"
+        out = self.git("log", "--format=%H %s", span, "--", self._relative(path))
+        pairs = (line.split(" ", 1) for line in out.splitlines() if line)
+        return [(sha, subject) for sha, subject in pairs]
 
     def commit(self, changes: Mapping[Path, bytes], message: str, who: Identity) -> str:
         """Write files whole, then commit exactly them; returns the new commit's sha.

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from site_builder.render import Published
-from site_builder.reviews import MergedReview
+from site_builder.reviews import Review
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Breach:
 
 
 def figures(
-    reviews: Sequence[MergedReview], closes: dt.date | None, today: dt.date, overdue_days: int
+    reviews: Sequence[Review], closes: dt.date | None, today: dt.date, overdue_days: int
 ) -> Figures:
     """Response figures for the merged reviews of one draft (or several: pass them all)."""
     comments = [c for review in reviews for c in review.comments]
@@ -64,7 +64,7 @@ def combine(parts: Sequence[tuple[Figures, list[int]]]) -> Figures:
     )
 
 
-def answer_delays(reviews: Iterable[MergedReview]) -> list[int]:
+def answer_delays(reviews: Iterable[Review]) -> list[int]:
     """Days from submission to answer of every answered comment."""
     return [
         (c.response.date - r.submitted.date()).days
@@ -74,9 +74,7 @@ def answer_delays(reviews: Iterable[MergedReview]) -> list[int]:
     ]
 
 
-def check_rules(
-    published: Published, reviews: Sequence[MergedReview], min_days: int
-) -> list[Breach]:
+def check_rules(published: Published, reviews: Sequence[Review], min_days: int) -> list[Breach]:
     """The rules of public discussion a draft broke, from its committed history.
 
     - the discussion window is shorter than `min_days` (both ends counted);

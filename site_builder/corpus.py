@@ -16,7 +16,7 @@ from site_builder.drafts import load_drafts
 from site_builder.history import read_history
 from site_builder.options import SiteOptions
 from site_builder.render import Edition, Published, Renderer, publish
-from site_builder.reviews import MergedReview, read_reviews
+from site_builder.reviews import Review, read_reviews
 from site_builder.urls import REVIEWS_DIR, public_url, review_src, reviews_dir
 
 
@@ -47,7 +47,7 @@ class Corpus:
         ]
         return matches[0] if len(matches) == 1 else None
 
-    def reviews(self, slug: str) -> tuple[list[MergedReview], dict[str, int]]:
+    def reviews(self, slug: str) -> tuple[list[Review], dict[str, int]]:
         """Merged reviews of a draft and its rejected-review counts by reason.
 
         Raises:

@@ -16,7 +16,7 @@ from site_builder.accountability import Figures, answer_delays, figures
 from site_builder.anchoring import Anchor, Reanchorer, Target
 from site_builder.diff import diff_words, render_ops
 from site_builder.render import Edition, Published
-from site_builder.reviews import MergedComment, MergedReview, render_comment
+from site_builder.reviews import Comment, Review, render_comment
 from site_builder.urls import draft_src, relative_url, review_src, revision_src, url_of
 
 DISPOSITION_LABELS = {
@@ -37,7 +37,7 @@ STATUS_LABELS = {
 class Discussion:
     """Everything the pages show about the comments on one draft."""
 
-    reviews: list[MergedReview]
+    reviews: list[Review]
     rejected: dict[str, int]
     comments: list[dict[str, Any]] = field(default_factory=list)
     by_element: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class Discussion:
 
 def gather(
     published: Published,
-    reviews: list[MergedReview],
+    reviews: list[Review],
     rejected: dict[str, int],
     today: dt.date,
     overdue_days: int,
@@ -130,7 +130,7 @@ def _thread(entries: list[dict[str, Any]]) -> str:
 
 
 def _anchor(
-    comment: MergedComment,
+    comment: Comment,
     old: Edition | None,
     current: Edition,
     anchorers: dict[str, Reanchorer],
@@ -147,8 +147,8 @@ def _anchor(
 
 
 def _entry(
-    review: MergedReview,
-    comment: MergedComment,
+    review: Review,
+    comment: Comment,
     anchor: Anchor,
     old: Edition | None,
     current: Edition,

@@ -1,18 +1,24 @@
-"""The review-file schema: one module that the intake writes and the builder reads.
+"""The review model: one set of typed classes that the intake writes and the builder reads.
 
 A review is one submission: one or more comments by one person on one revision of one
-draft. It is stored as YAML (`drafts/<slug>/reviews/<id>.yml` once merged), written with
-`yaml.safe_dump(allow_unicode=True)` and read with `yaml.safe_load`, which round-trip
-hostile strings (`!!python/object`, `---`, `yes`, NUL, U+2028, bidi controls) exactly.
+draft. `Review`, `Comment` (with its `Target` and `Quote`), `Response` (a drafter's answer)
+and `Decision` (a moderator's) are the only shape of it: the intake builds them from a
+request, the spool stores them, moderation writes them to `drafts/<slug>/reviews/<id>.yml`
+(`urls.review_file`), and the builder reads them back through `parse_review`, which checks
+every field. On disk they are YAML written with `yaml.safe_dump(allow_unicode=True,
+sort_keys=False)` and read with `yaml.safe_load`, which round-trip hostile strings
+(`!!python/object`, `---`, `yes`, NUL, U+2028, bidi controls) exactly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,10 @@ REVIEW_ID = re.compile(r"^[0-9]{8}-[0-9a-hjkmnp-tv-z]{10}$")
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base 32, lower case
 DISPOSITIONS = ("accepted", "partly-accepted", "rejected", "noted")
 STATUSES = ("pending", "merged", "rejected")
+DECISIONS = ("merged", "rejected")
+REJECTED_FILE = "rejected.yml"
+_SUBMITTED = "%Y-%m-%dT%H:%M:%SZ"
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def new_review_id(now: datetime) -> str:
@@ -42,22 +52,9 @@ def comment_id(review_id: str, number: int) -> str:
     return f"{review_id}-{number}"
 
 
-def dump_review(review: dict[str, Any]) -> str:
-    """A review as YAML text, fields in schema order."""
-    return yaml.safe_dump(review, allow_unicode=True, sort_keys=False, width=100)
-
-
-def load_review(text: str) -> dict[str, Any]:
-    """A review from YAML text (never anything but plain data)."""
-    data = yaml.load(text, Loader=SAFE_LOADER)
-    if not isinstance(data, dict):
-        raise ValueError("a review file must be a mapping")
-    return data
-
-
-def review_path(slug: str, review_id: str) -> str:
-    """Where a merged review lives, relative to the drafts folder."""
-    return f"{slug}/reviews/{review_id}.yml"
+def timestamp(moment: dt.datetime) -> str:
+    """A moment as review files and the API give it: UTC, to the second, with a `Z`."""
+    return moment.astimezone(dt.UTC).strftime(_SUBMITTED)
 
 
 class ReviewError(LawtrailError):
@@ -69,6 +66,24 @@ class ReviewError(LawtrailError):
 
 
 @dataclass(frozen=True)
+class Quote:
+    """The words a comment is about (a W3C TextQuoteSelector), as the reader selected them."""
+
+    exact: str
+    prefix: str | None = None
+    suffix: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The structural element a comment is on: its eId, its wId, and perhaps a quote."""
+
+    eid: str
+    wid: str
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True)
 class Response:
     """The agency's public answer to one comment."""
 
@@ -76,49 +91,231 @@ class Response:
     text: str
     by: str
     date: dt.date
-    addressed_in: str | None
+    addressed_in: str | None = None
 
 
 @dataclass(frozen=True)
-class MergedComment:
-    """One comment of a merged review."""
+class Comment:
+    """One comment of a review, with the answer once a drafter gave one."""
 
     id: str
-    eid: str
-    wid: str
-    exact: str | None
-    prefix: str
-    suffix: str
+    target: Target
     body: str
-    suggestion: str | None
-    rationale: str | None
-    response: Response | None
+    suggestion: str | None = None
+    rationale: str | None = None
+    response: Response | None = None
+
+    @property
+    def eid(self) -> str:
+        """The element's eId when the comment was made."""
+        return self.target.eid
+
+    @property
+    def wid(self) -> str:
+        """The element's wId: what keeps the comment on it through renumbering."""
+        return self.target.wid
+
+    @property
+    def exact(self) -> str | None:
+        """The quoted words, if the reader selected some."""
+        return self.target.quote.exact if self.target.quote else None
+
+    @property
+    def prefix(self) -> str:
+        """The text just before the quote ('' if none)."""
+        return (self.target.quote.prefix if self.target.quote else None) or ""
+
+    @property
+    def suffix(self) -> str:
+        """The text just after the quote ('' if none)."""
+        return (self.target.quote.suffix if self.target.quote else None) or ""
 
 
 @dataclass(frozen=True)
-class MergedReview:
-    """A review a moderator merged into `drafts/<slug>/reviews/<id>.yml`."""
+class Author:
+    """Who wrote a review, as they chose to be named in public (both optional)."""
+
+    name: str | None = None
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's decision on a review: merged, or rejected for a reason."""
+
+    status: str
+    by: str
+    date: dt.date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review, pending in the spool (`moderation` None) or merged into git."""
 
     id: str
     draft: str
     revision: str
     submitted: dt.datetime
-    name: str | None
-    organization: str | None
-    merged_by: str
-    merged_on: dt.date
-    comments: tuple[MergedComment, ...]
-    source: str
+    comments: tuple[Comment, ...]
+    author: Author | None = None
+    moderation: Decision | None = None
+    source: str = field(default="", compare=False)  # the file it was read from, for messages
+
+    @property
+    def name(self) -> str | None:
+        """The author's public name, if given."""
+        return self.author.name if self.author else None
+
+    @property
+    def organization(self) -> str | None:
+        """The author's organization, if given."""
+        return self.author.organization if self.author else None
+
+    @property
+    def merged_by(self) -> str:
+        """The moderator who merged it ('' while pending)."""
+        return self.moderation.by if self.moderation else ""
+
+    @property
+    def merged_on(self) -> dt.date:
+        """The day it was merged (1970-01-01 while pending)."""
+        return self.moderation.date if self.moderation else dt.date(1970, 1, 1)
+
+    def merged(self, by: str, date: dt.date) -> Review:
+        """This review as merged by `by` on `date`."""
+        return dataclasses.replace(self, moderation=Decision("merged", by, date))
+
+    def answered(self, comment: str, response: Response) -> Review:
+        """This review with `response` as the answer to the comment `comment`."""
+        comments = tuple(
+            dataclasses.replace(c, response=response) if c.id == comment else c
+            for c in self.comments
+        )
+        return dataclasses.replace(self, comments=comments)
+
+    def to_data(self) -> dict[str, Any]:
+        """The review as plain data in schema order (dates as `datetime.date`)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "draft": self.draft,
+            "revision": self.revision,
+            "submitted": timestamp(self.submitted),
+        }
+        if self.author is not None:
+            data["author"] = _drop_none(dataclasses.asdict(self.author))
+        data["comments"] = [_comment_data(comment) for comment in self.comments]
+        if self.moderation is not None:
+            data["moderation"] = decision_data(self.moderation)
+        return data
 
 
-REJECTED_FILE = "rejected.yml"
+def decision_data(decision: Decision) -> dict[str, Any]:
+    """A decision as the `moderation` field holds it: status, by, date, and any reason."""
+    return _drop_none(dataclasses.asdict(decision))
 
 
-def read_reviews(folder: Path, slug: str, label: str) -> tuple[list[MergedReview], dict[str, int]]:
+def dump_review(review: Review | Mapping[str, Any]) -> str:
+    """A review as the YAML text of its file, fields in schema order.
+
+    Raw data is accepted too, for tests that write deliberately broken files.
+    """
+    data = review.to_data() if isinstance(review, Review) else dict(review)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def load_review(text: str, source: str) -> Review:
+    """A review from the YAML text of its file (never anything but plain data).
+
+    Raises:
+        ReviewError: naming `source` and each bad field.
+    """
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as err:
+        raise ReviewError([_unreadable(source, err)]) from err
+    return parse_review(data, source)
+
+
+def parse_review(data: Any, source: str) -> Review:
+    """Check plain data (from YAML or JSON) against the schema and build the review.
+
+    Raises:
+        ReviewError: naming `source` and every bad field, with what is expected.
+    """
+    checker = _Checker(source)
+    if not isinstance(data, dict):
+        checker.fail("(top level)", data, "a mapping of review fields")
+        checker.raise_if_failed()
+    review_id = checker.text(data, "id")
+    if review_id and not REVIEW_ID.match(review_id):
+        checker.fail("id", review_id, "a tracking number such as 20260115-7k2mq9xw4r")
+    revision = checker.text(data, "revision")
+    if not _SHA.fullmatch(revision):
+        checker.fail("revision", revision, "a full 40-character commit sha")
+    author = None
+    if data.get("author"):
+        raw = data["author"]
+        if not isinstance(raw, dict):
+            checker.fail("author", raw, "{name: ..., organization: ...}")
+            raw = {}
+        author = Author(checker.optional(raw, "name"), checker.optional(raw, "organization"))
+    raw_comments = data.get("comments")
+    if not isinstance(raw_comments, list) or not raw_comments:
+        checker.fail("comments", raw_comments, "a list of comments")
+        raw_comments = []
+    comments = tuple(
+        _parse_comment(checker, raw, f"comments[{n}]") for n, raw in enumerate(raw_comments)
+    )
+    moderation = None
+    if data.get("moderation") is not None:
+        moderation = _decision(checker, data["moderation"], "moderation")
+    review = Review(
+        id=review_id,
+        draft=checker.text(data, "draft"),
+        revision=revision,
+        submitted=checker.moment(data, "submitted"),
+        comments=comments,
+        author=author,
+        moderation=moderation,
+        source=source,
+    )
+    checker.raise_if_failed()
+    return review
+
+
+def parse_decision(data: Any, source: str) -> Decision:
+    """A decision from plain data (a `moderation` field, or a spool record).
+
+    Raises:
+        ReviewError: naming `source` and each bad field.
+    """
+    checker = _Checker(source)
+    decision = _decision(checker, data, "moderation")
+    checker.raise_if_failed()
+    return decision
+
+
+def _decision(checker: _Checker, raw: Any, where: str) -> Decision:
+    if not isinstance(raw, dict):
+        checker.fail(where, raw, "{status: merged, by: ..., date: YYYY-MM-DD}")
+        raw = {}
+    status = raw.get("status")
+    if status not in DECISIONS:
+        checker.fail(f"{where}.status", status, f"one of {', '.join(DECISIONS)}")
+    return Decision(
+        status=str(status),
+        by=str(raw.get("by", "")),
+        date=checker.day(raw, "date", f"{where}.date"),
+        reason=checker.optional(raw, "reason", f"{where}.reason"),
+    )
+
+
+def read_reviews(folder: Path, slug: str, label: str) -> tuple[list[Review], dict[str, int]]:
     """Read and check the merged reviews of one draft and its count of rejections.
 
     Args:
-        folder: `drafts/<slug>/reviews`.
+        folder: `urls.reviews_dir(drafts_dir, slug)`.
         slug: the draft's slug.
         label: how to name the folder in messages.
 
@@ -130,22 +327,55 @@ def read_reviews(folder: Path, slug: str, label: str) -> tuple[list[MergedReview
     """
     if not folder.is_dir():
         return [], {}
-    reviews: list[MergedReview] = []
+    reviews: list[Review] = []
     errors: list[str] = []
     for path in sorted(folder.glob("*.yml")):
         source = f"{label}/{path.name}"
         if path.name == REJECTED_FILE:
             continue
         try:
-            reviews.append(_check_review(path.read_text(encoding="utf-8"), path.stem, slug, source))
+            reviews.append(read_merged(path, slug, source))
         except ReviewError as err:
             errors.extend(err.messages)
-        except (UnicodeDecodeError, yaml.YAMLError, ValueError) as err:
-            errors.append(f"{source}: not a readable review file ({err}); restore it from git.")
     rejected = _read_rejected(folder / REJECTED_FILE, f"{label}/{REJECTED_FILE}", errors)
     if errors:
         raise ReviewError(errors)
     return reviews, rejected
+
+
+def read_merged(path: Path, slug: str, source: str) -> Review:
+    """One merged review file, checked as the build checks it.
+
+    Raises:
+        ReviewError: unreadable, or a field is wrong (each named).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ReviewError([_unreadable(source, err)]) from err
+    return check_merged(load_review(text, source), path.stem, slug)
+
+
+def check_merged(review: Review, stem: str, slug: str) -> Review:
+    """The review, if it fits its file `<stem>.yml` in draft `slug` and is marked merged.
+
+    Raises:
+        ReviewError: naming each field that does not fit.
+    """
+    checker = _Checker(review.source)
+    if review.id != stem:
+        checker.fail("id", review.id, f"the file name's tracking number '{stem}'")
+    if review.draft != slug:
+        checker.fail("draft", review.draft, f"'{slug}', the draft folder it is in")
+    if review.moderation is None or review.moderation.status != "merged":
+        shown = decision_data(review.moderation) if review.moderation else None
+        checker.fail("moderation", shown, "{status: merged, by: ..., date: YYYY-MM-DD}")
+    checker.raise_if_failed()
+    return review
+
+
+def _unreadable(source: str, err: Exception) -> str:
+    return f"{source}: not a readable review file ({err}); restore it from git."
 
 
 def _read_rejected(path: Path, source: str, errors: list[str]) -> dict[str, int]:
@@ -161,54 +391,19 @@ def _read_rejected(path: Path, source: str, errors: list[str]) -> dict[str, int]
     return dict(sorted(reasons.items()))
 
 
-def _check_review(text: str, stem: str, slug: str, source: str) -> MergedReview:
-    data = load_review(text)
-    checker = _Checker(source)
-    review_id = checker.text(data, "id")
-    if review_id != stem or not REVIEW_ID.match(review_id):
-        checker.fail("id", review_id, f"the file name's tracking number '{stem}'")
-    if checker.text(data, "draft") != slug:
-        checker.fail("draft", data.get("draft"), f"'{slug}', the draft folder it is in")
-    revision = checker.text(data, "revision")
-    if not re.fullmatch(r"[0-9a-f]{40}", revision):
-        checker.fail("revision", revision, "a full 40-character commit sha")
-    submitted = checker.moment(data, "submitted")
-    author = data.get("author") or {}
-    if not isinstance(author, dict):
-        checker.fail("author", author, "{name: ..., organization: ...}")
-        author = {}
-    moderation = data.get("moderation")
-    if not isinstance(moderation, dict) or moderation.get("status") != "merged":
-        checker.fail("moderation", moderation, "{status: merged, by: ..., date: YYYY-MM-DD}")
-        moderation = {}
-    raw_comments = data.get("comments")
-    if not isinstance(raw_comments, list) or not raw_comments:
-        checker.fail("comments", raw_comments, "a list of comments")
-        raw_comments = []
-    comments = tuple(
-        _check_comment(checker, raw, f"comments[{n}]") for n, raw in enumerate(raw_comments)
-    )
-    checker.raise_if_failed()
-    return MergedReview(
-        id=review_id,
-        draft=slug,
-        revision=revision,
-        submitted=submitted,
-        name=author.get("name"),
-        organization=author.get("organization"),
-        merged_by=str(moderation.get("by", "")),
-        merged_on=checker.day(moderation, "date", "moderation.date"),
-        comments=comments,
-        source=source,
-    )
-
-
-def _check_comment(checker: _Checker, raw: Any, where: str) -> MergedComment:
+def _parse_comment(checker: _Checker, raw: Any, where: str) -> Comment:
     if not isinstance(raw, dict):
         checker.fail(where, raw, "a comment with id, target and body")
         raw = {}
     target: dict[str, Any] = raw["target"] if isinstance(raw.get("target"), dict) else {}
-    quote: dict[str, Any] = target["quote"] if isinstance(target.get("quote"), dict) else {}
+    quote = None
+    if isinstance(target.get("quote"), dict):
+        selector = target["quote"]
+        quote = Quote(
+            exact=checker.text(selector, "exact", f"{where}.target.quote.exact", strip=False),
+            prefix=checker.optional(selector, "prefix", f"{where}.target.quote.prefix"),
+            suffix=checker.optional(selector, "suffix", f"{where}.target.quote.suffix"),
+        )
     response = None
     if raw.get("response") is not None:
         answer = raw["response"] if isinstance(raw["response"], dict) else {}
@@ -227,18 +422,37 @@ def _check_comment(checker: _Checker, raw: Any, where: str) -> MergedComment:
             date=checker.day(answer, "date", f"{where}.response.date"),
             addressed_in=str(addressed) if addressed else None,
         )
-    return MergedComment(
+    return Comment(
         id=checker.text(raw, "id", f"{where}.id"),
-        eid=checker.text(target, "eid", f"{where}.target.eid"),
-        wid=checker.text(target, "wid", f"{where}.target.wid"),
-        exact=quote.get("exact"),
-        prefix=str(quote.get("prefix", "")),
-        suffix=str(quote.get("suffix", "")),
+        target=Target(
+            eid=checker.text(target, "eid", f"{where}.target.eid"),
+            wid=checker.text(target, "wid", f"{where}.target.wid"),
+            quote=quote,
+        ),
         body=checker.text(raw, "body", f"{where}.body"),
-        suggestion=raw.get("suggestion"),
-        rationale=raw.get("rationale"),
+        suggestion=checker.optional(raw, "suggestion", f"{where}.suggestion"),
+        rationale=checker.optional(raw, "rationale", f"{where}.rationale"),
         response=response,
     )
+
+
+def _comment_data(comment: Comment) -> dict[str, Any]:
+    target: dict[str, Any] = {"eid": comment.target.eid, "wid": comment.target.wid}
+    if comment.target.quote is not None:
+        target["quote"] = _drop_none(dataclasses.asdict(comment.target.quote))
+    data: dict[str, Any] = {"id": comment.id, "target": target, "body": comment.body}
+    for key in ("suggestion", "rationale"):
+        value = getattr(comment, key)
+        if value is not None:
+            data[key] = value
+    if comment.response is not None:
+        data["response"] = _drop_none(dataclasses.asdict(comment.response))
+    return data
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    """Optional fields are left out of the file rather than written as null."""
+    return {key: value for key, value in data.items() if value is not None}
 
 
 class _Checker:
@@ -251,20 +465,30 @@ class _Checker:
     def fail(self, field: str, value: Any, expected: str) -> None:
         self.errors.append(f"{self.source}: field '{field}' is {value!r}; expected {expected}.")
 
-    def text(self, data: dict[str, Any], key: str, field: str | None = None) -> str:
+    def text(
+        self, data: dict[str, Any], key: str, field: str | None = None, *, strip: bool = True
+    ) -> str:
         value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not (value.strip() if strip else value):
             self.fail(field or key, value, "a non-empty text")
             return ""
+        return value
+
+    def optional(self, data: dict[str, Any], key: str, field: str | None = None) -> str | None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            self.fail(field or key, value, "a text")
+            return None
         return value
 
     def moment(self, data: dict[str, Any], key: str) -> dt.datetime:
         value = data.get(key)
         try:
-            return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
             self.fail(key, value, "a UTC timestamp such as 2026-11-27T10:00:00Z")
             return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
     def day(self, data: dict[str, Any], key: str, field: str) -> dt.date:
         value = data.get(key)

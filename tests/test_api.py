@@ -450,7 +450,7 @@ def test_accepted_review_is_stored_with_wid_and_full_revision(
     assert created["status_url"] == f"/api/v1/reviews/{created['id']}"
     assert response.headers["Location"] == created["status_url"]
     spool = app.extensions["lawtrail"].spool
-    review = spool.get(created["id"])
+    review = spool.get(created["id"]).to_data()
     assert review["revision"] == head(project)
     assert review["author"] == {"name": "Ann Citizen", "organization": "Riders' Union"}
     comment = review["comments"][0]
@@ -479,7 +479,7 @@ def test_hostile_strings_round_trip_exactly(
     body = with_comment(project, body=hostile, suggestion="e\u0301", rationale="%YAML 1.1")
     response = post(client, body)
     assert response.status_code == 201, response.get_json()
-    review = app.extensions["lawtrail"].spool.get(response.get_json()["id"])
+    review = app.extensions["lawtrail"].spool.get(response.get_json()["id"]).to_data()
     comment = review["comments"][0]
     assert comment["body"] == hostile.strip()
     assert comment["suggestion"] == "\u00e9"  # NFC

@@ -18,10 +18,18 @@ from click.testing import CliRunner, Result
 
 from intake.cli import main
 from intake.lifecycle import SUMMARY_PLACEHOLDER
-from intake.moderation import decision
-from intake.spool import Spool
+from intake.spool import Decided, Spool
 from site_builder.drafts import split_front_matter, validate_meta
-from site_builder.reviews import comment_id, new_review_id, read_reviews
+from site_builder.reviews import (
+    Author,
+    Comment,
+    Decision,
+    Review,
+    Target,
+    comment_id,
+    new_review_id,
+    read_reviews,
+)
 from tests.conftest import Repo, draft
 
 BODY = """
@@ -50,22 +58,13 @@ class Project:
     ) -> str:
         """Store a pending review of one comment per body, as the intake would; its id."""
         review_id = new_review_id(RECEIVED)
-        review: dict[str, Any] = {
-            "id": review_id,
-            "draft": slug,
-            "revision": self.revision,
-            "submitted": RECEIVED.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        if author:
-            review["author"] = {"name": author}
-        review["comments"] = [
-            {
-                "id": comment_id(review_id, n),
-                "target": {"eid": f"art_1__para_{n}", "wid": f"art_1__para_{n}"},
-                "body": body,
-            }
+        comments = tuple(
+            Comment(comment_id(review_id, n), Target(f"art_1__para_{n}", f"art_1__para_{n}"), body)
             for n, body in enumerate(bodies, 1)
-        ]
+        )
+        review = Review(
+            review_id, slug, self.revision, RECEIVED, comments, Author(author) if author else None
+        )
         Spool(self.spool_dir).save(review, {"email": email} if email else None)
         return review_id
 
@@ -74,12 +73,16 @@ class Project:
         options = ["--repo", str(self.repo.root), "--spool", str(self.spool_dir)]
         return CliRunner().invoke(main, [*options, *args], catch_exceptions=True)
 
-    def state(self) -> tuple[str, str, list[str]]:
-        """HEAD, the work tree's status and the recorded decisions: what a refusal keeps."""
-        decisions = self.spool_dir / "decisions"
-        recorded = sorted(os.listdir(decisions)) if decisions.is_dir() else []
+    def state(self) -> tuple[str, str, bytes]:
+        """HEAD, the work tree's status and the spool's journal: what a refusal keeps."""
+        path = self.spool_dir / "reviews.journal"
+        journal = path.read_bytes() if path.exists() else b""
         status = self.repo.git("status", "--porcelain", "--untracked-files=all")
-        return self.repo.git("rev-parse", "HEAD"), status, recorded
+        return self.repo.git("rev-parse", "HEAD"), status, journal
+
+    def decision(self, review_id: str) -> Decided | None:
+        """The decision the spool holds on a review."""
+        return Spool(self.spool_dir).decision(review_id)
 
     def merged(self, review_id: str, slug: str = "fees") -> dict[str, Any]:
         """A merged review file, parsed."""
@@ -91,6 +94,11 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """The draft `fees` committed twice, in discussion from 2026-01-10 to 2026-02-10."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Project:
+    """The project of the `project` fixture, in `tmp_path`."""
     repo = Repo(tmp_path / "project")
     repo.revise("fees", draft(BODY.replace("15 working", "30")), "Initiate")
     revision = repo.revise("fees", draft(BODY), "Shorten the reply period")
@@ -128,14 +136,13 @@ def test_moderator_flow_list_show_merge_respond_check(project: Project) -> None:
     log = project.repo.git("log", "-1", "--format=%an <%ae>|%cn|%s")
     assert log == f"{MODERATOR}|Mona Moderator|Merge review {review_id} on fees (2 comments)"
     assert project.state()[1] == ""
-    assert decision(project.spool_dir, review_id) == {
-        "id": review_id,
-        "draft": "fees",
-        "status": "merged",
-        "by": "Mona Moderator",
-        "date": merged["moderation"]["date"].isoformat(),
-        "commit": project.repo.git("rev-parse", "HEAD"),
-    }
+    assert project.decision(review_id) == Decided(
+        review_id,
+        "fees",
+        Decision("merged", "Mona Moderator", merged["moderation"]["date"]),
+        project.repo.git("rev-parse", "HEAD"),
+    )
+    assert not (project.spool_dir / "decisions").exists()
     assert ok(project.lawtrail("reviews", "list")).startswith("No pending reviews")
 
     first, second = comment_id(review_id, 1), comment_id(review_id, 2)
@@ -172,8 +179,9 @@ def test_reject_counts_reasons_and_keeps_the_review_out_of_git(project: Project)
     tracked = project.repo.git("ls-tree", "-r", "--name-only", "HEAD", "drafts/fees/reviews")
     assert tracked == "drafts/fees/reviews/rejected.yml"
     assert project.repo.git("log", "-1", "--format=%s") == f"Reject review {third}: abusive"
-    found = decision(project.spool_dir, first)
-    assert found is not None and (found["status"], found["reason"]) == ("rejected", "off-topic")
+    found = project.decision(first)
+    assert found is not None and found.commit is not None
+    assert (found.decision.status, found.decision.reason) == ("rejected", "off-topic")
     assert ok(project.lawtrail("reviews", "list")).startswith("No pending reviews")
     ok(project.lawtrail("check"))
 
@@ -298,7 +306,7 @@ def test_not_a_git_repository_is_refused(project: Project, tmp_path: Path) -> No
     )
     assert result.exit_code == 1 and "is not a git repository" in result.output
     assert not (plain / "drafts" / "fees" / "reviews").exists()
-    assert decision(project.spool_dir, review_id) is None
+    assert project.decision(review_id) is None
     missing = runner.invoke(main, ["--repo", str(tmp_path / "nowhere"), "check"])
     assert missing.exit_code == 1 and "There is no" in missing.output
 
@@ -359,7 +367,8 @@ def test_four_moderators_merging_at_once_lose_nothing(project: Project) -> None:
     assert fsck.returncode == 0 and "error" not in fsck.stderr + fsck.stdout, fsck.stderr
     assert project.repo.git("status", "--porcelain", "--untracked-files=all") == ""
     assert len(project.repo.git("log", "--format=%s", "--grep=^Merge review").splitlines()) == 20
-    assert all((decision(project.spool_dir, i) or {}).get("status") == "merged" for i in ids)
+    spool = Spool(project.spool_dir)
+    assert all((d := spool.decision(i)) and d.decision.status == "merged" for i in ids)
 
 
 def test_draft_lifecycle_with_refusals(project: Project) -> None:

@@ -91,8 +91,9 @@ def test_comment_on_a_paragraph_with_the_keyboard_only(
     tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
     follow = page.locator(".lt-form-success__follow")
     assert follow.get_attribute("href").endswith(f"/api/v1/reviews/{tracking}")
-    review = Spool(spool).get(tracking)
-    assert review is not None
+    stored = Spool(spool).get(tracking)
+    assert stored is not None
+    review = stored.to_data()
     assert review["revision"] == sha
     assert review["author"] == {"name": "Ann Citizen"}
     assert review["comments"][0]["target"] == {"eid": "art_2__para_2", "wid": "art_2__para_2"}
@@ -133,7 +134,7 @@ def test_select_a_quote_and_comment_on_it(page: Any, served: tuple[str, Path, st
     page.check("#lt-c-consent")
     page.click(".lt-form-submit")
     tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
-    comment = Spool(spool).get(tracking)["comments"][0]
+    comment = Spool(spool).get(tracking).to_data()["comments"][0]
     assert comment["target"]["eid"] == "art_2__para_2"
     assert comment["target"]["quote"]["exact"] == "15 working days"
     assert comment["target"]["quote"]["prefix"].endswith("due within ")

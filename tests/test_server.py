@@ -138,7 +138,7 @@ def test_concurrent_posts_to_four_workers_are_all_on_disk(
     spool = Spool(tmp_path / "spool")
     for _, body in results:
         review = spool.get(body["id"])
-        assert review is not None and review["comments"][0]["target"]["eid"] == "art_1__para_1"
+        assert review is not None and review.comments[0].eid == "art_1__para_1"
     assert len(spool.pending()) == 400
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import multiprocessing
 import os
@@ -16,8 +17,17 @@ from typing import Any
 
 import pytest
 
-from intake.spool import Spool, SpoolError
-from site_builder.reviews import REVIEW_ID
+from intake.spool import Decided, Spool, SpoolError
+from site_builder.reviews import (
+    REVIEW_ID,
+    Author,
+    Comment,
+    Decision,
+    Quote,
+    Review,
+    ReviewError,
+    Target,
+)
 
 HOSTILE = [
     "!!python/object/apply:os.system ['echo pwned']",
@@ -44,31 +54,32 @@ def review_id(number: int, day: str = "20260115") -> str:
     return f"{day}-{number:010d}"
 
 
-def make_review(
-    number: int, draft: str = "water-code", body: str = "Too strict."
-) -> dict[str, Any]:
+def make_review(number: int, draft: str = "water-code", body: str = "Too strict.") -> Review:
     """A review of one comment with the fields the schema requires."""
-    return {
-        "id": review_id(number),
-        "draft": draft,
-        "revision": "0123456789abcdef0123456789abcdef01234567",
-        "submitted": "2026-01-15T10:00:00Z",
-        "comments": [{"id": f"{review_id(number)}-1", "target": {"eid": "art_5"}, "body": body}],
-    }
+    return Review(
+        id=review_id(number),
+        draft=draft,
+        revision="0123456789abcdef0123456789abcdef01234567",
+        submitted=datetime.datetime(2026, 1, 15, 10, tzinfo=datetime.UTC),
+        comments=(Comment(f"{review_id(number)}-1", Target("art_5", "art_5"), body),),
+    )
 
 
 def test_round_trip_keeps_hostile_strings_exactly(tmp_path: Path) -> None:
     """A saved review comes back equal, hostile strings included, here and in a fresh spool."""
     spool = Spool(tmp_path / "spool")
-    review = make_review(1, body="\n".join(HOSTILE))
-    review["author"] = {"name": HOSTILE[0], "organization": HOSTILE[10]}
-    review["comments"].append({"id": "x-2", "body": HOSTILE[9], "nested": {"k": [1, 2.5, None]}})
-    review["comments"][0]["target"]["quote"] = {h[:8]: h for h in HOSTILE}
-    review["flags"] = [True, False, 0, -1, 10**18]
+    first = make_review(1, body="\n".join(HOSTILE)).comments[0]
+    quoted = Target(HOSTILE[2], HOSTILE[3], Quote(HOSTILE[8], HOSTILE[11], HOSTILE[15]))
+    second = Comment("x-2", quoted, HOSTILE[9], HOSTILE[1], HOSTILE[12])
+    review = dataclasses.replace(
+        make_review(1),
+        comments=(first, second),
+        author=Author(HOSTILE[0], HOSTILE[10]),
+    )
     spool.save(review)
-    assert spool.get(review["id"]) == review
+    assert spool.get(review.id) == review
     assert spool.pending() == [review]
-    assert Spool(tmp_path / "spool").get(review["id"]) == review
+    assert Spool(tmp_path / "spool").get(review.id) == review
 
 
 def test_pending_is_oldest_first_and_filters_by_draft(tmp_path: Path) -> None:
@@ -76,8 +87,8 @@ def test_pending_is_oldest_first_and_filters_by_draft(tmp_path: Path) -> None:
     spool = Spool(tmp_path)
     for number in range(6):
         spool.save(make_review(number, draft="water-code" if number % 2 else "land-code"))
-    assert [r["id"] for r in spool.pending()] == [review_id(n) for n in range(6)]
-    assert [r["id"] for r in spool.pending("water-code")] == [review_id(n) for n in (1, 3, 5)]
+    assert [r.id for r in spool.pending()] == [review_id(n) for n in range(6)]
+    assert [r.id for r in spool.pending("water-code")] == [review_id(n) for n in (1, 3, 5)]
     assert spool.get(review_id(99)) is None
 
 
@@ -86,39 +97,57 @@ def test_contact_is_stored_apart_from_the_review(tmp_path: Path) -> None:
     spool = Spool(tmp_path)
     review = make_review(1)
     spool.save(review, {"email": "voter.ivanova@example.kz"})
-    assert spool.contact(review["id"]) == {"email": "voter.ivanova@example.kz"}
-    assert "email" not in str(spool.get(review["id"]))
+    assert spool.contact(review.id) == {"email": "voter.ivanova@example.kz"}
+    assert "email" not in str(spool.get(review.id))
     assert b"voter.ivanova" not in (tmp_path / "reviews.journal").read_bytes()
     assert b"voter.ivanova" in (tmp_path / "contacts.journal").read_bytes()
     assert spool.contact(review_id(2)) is None
 
 
-def test_a_review_carrying_its_contact_inside_is_refused(tmp_path: Path) -> None:
-    """Saving a review with a `contact` field raises instead of storing personal data."""
-    review = make_review(1)
-    review["contact"] = {"email": "a@example.org"}
-    with pytest.raises(ValueError, match=r"pass the contact apart"):
+def test_a_decided_review_is_not_saved_as_pending(tmp_path: Path) -> None:
+    """Saving a review that carries a decision raises: decisions are recorded with decide()."""
+    review = make_review(1).merged("Mona", datetime.date(2026, 1, 20))
+    with pytest.raises(ValueError, match=r"use decide\(\)"):
         Spool(tmp_path).save(review)
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"id": "not-a-number"}, "is not a tracking number"),
-        ({"comments": "text"}, "comments must be a list of mappings"),
-        ({"submitted": datetime.date(2026, 1, 15)}, r"review.submitted is a date"),
-        ({"tags": ("a", "b")}, r"review.tags is a tuple"),
-        ({"extra": {1: "x"}}, r"review.extra: key 1 is not a string"),
+        ({"id": "not-a-number"}, r"field 'id' is 'not-a-number'; expected a tracking number"),
+        ({"comments": ()}, r"field 'comments' is \[\]; expected a list of comments"),
+        ({"revision": "abc"}, r"field 'revision' is 'abc'; expected a full 40-character"),
+        ({"draft": " "}, r"field 'draft' is ' '; expected a non-empty text"),
     ],
 )
 def test_bad_reviews_are_refused_with_the_field_named(
     tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
-    """A review that JSON would not give back exactly is refused, naming the offending field."""
+    """A review the reader would not give back as it is is refused, naming the field."""
     spool = Spool(tmp_path)
-    with pytest.raises(ValueError, match=message):
-        spool.save({**make_review(1), **change})
+    with pytest.raises(ReviewError, match=message):
+        spool.save(dataclasses.replace(make_review(1), **change))
     assert spool.pending() == []
+
+
+def test_decisions_are_journal_records_and_the_last_one_wins(tmp_path: Path) -> None:
+    """A decision takes a review off the pending list, in this spool and in a fresh one."""
+    spool = Spool(tmp_path)
+    for number in range(3):
+        spool.save(make_review(number))
+    day = datetime.date(2026, 1, 20)
+    rejected = Decided(review_id(1), "water-code", Decision("rejected", "Mo", day, "spam"))
+    spool.decide(rejected)
+    assert [r.id for r in spool.pending()] == [review_id(0), review_id(2)]
+    assert spool.decision(review_id(1)) == rejected
+    spool.decide(dataclasses.replace(rejected, commit="ab" * 20))
+    for reader in (spool, Spool(tmp_path)):
+        assert reader.decisions() == [dataclasses.replace(rejected, commit="ab" * 20)]
+        assert reader.get(review_id(1)) == make_review(1)  # the review itself is kept
+        assert reader.decision(review_id(0)) is None
+    assert not list(tmp_path.glob("decisions*"))
+    with pytest.raises(ValueError, match="there is no review"):
+        spool.decide(dataclasses.replace(rejected, review_id=review_id(9)))
 
 
 def test_suspects_are_stored_but_never_pending(tmp_path: Path) -> None:
@@ -126,7 +155,7 @@ def test_suspects_are_stored_but_never_pending(tmp_path: Path) -> None:
     spool = Spool(tmp_path)
     spool.save_suspect(make_review(1))
     spool.save(make_review(2))
-    assert [r["id"] for r in spool.pending()] == [review_id(2)]
+    assert [r.id for r in spool.pending()] == [review_id(2)]
     assert spool.get(review_id(1)) is None
     assert review_id(1).encode() in (tmp_path / "suspects.journal").read_bytes()
     assert review_id(1).encode() not in (tmp_path / "reviews.journal").read_bytes()
@@ -145,7 +174,7 @@ def test_a_campaign_of_5000_copies_is_one_group(tmp_path: Path) -> None:
     assert len(water) == 1
     assert water[0].count == 5000
     assert sorted(water[0].review_ids) == [review_id(n) for n in range(5000)]
-    assert water[0].sample["comments"][0]["body"] == campaign
+    assert water[0].sample.comments[0].body == campaign
     assert sorted((g.draft, g.count) for g in groups) == [
         ("land-code", 1),
         ("water-code", 1),
@@ -187,14 +216,14 @@ def test_a_torn_tail_is_ignored_then_truncated_by_recover(tmp_path: Path, tail: 
     junk = half_record(tmp_path) if tail == "half a record" else bytes(300)
     with journal.open("ab") as file:
         file.write(junk)
-    assert [r["id"] for r in spool.pending()] == [review_id(1)]
+    assert [r.id for r in spool.pending()] == [review_id(1)]
     reopened = Spool(tmp_path / "spool")
-    assert [r["id"] for r in reopened.pending()] == [review_id(1)]
+    assert [r.id for r in reopened.pending()] == [review_id(1)]
     assert reopened.recover() == len(junk)
     assert journal.stat().st_size == size
     reopened.save(make_review(2))
-    assert [r["id"] for r in spool.pending()] == [review_id(1), review_id(2)]
-    assert [r["id"] for r in Spool(tmp_path / "spool").pending()] == [review_id(1), review_id(2)]
+    assert [r.id for r in spool.pending()] == [review_id(1), review_id(2)]
+    assert [r.id for r in Spool(tmp_path / "spool").pending()] == [review_id(1), review_id(2)]
 
 
 def test_a_torn_record_followed_by_saves_does_not_hide_them(tmp_path: Path) -> None:
@@ -207,7 +236,7 @@ def test_a_torn_record_followed_by_saves_does_not_hide_them(tmp_path: Path) -> N
         file.write(half_record(tmp_path))
     assert len(reader.pending()) == 1
     spool.save(make_review(2, body="short"))
-    assert [r["id"] for r in reader.pending()] == [review_id(1), review_id(2)]
+    assert [r.id for r in reader.pending()] == [review_id(1), review_id(2)]
     assert reader.recover() == 0
 
 
@@ -247,8 +276,8 @@ def test_concurrent_processes_lose_no_review(tmp_path: Path) -> None:
     assert seen <= len(expected)
     for reader in (spool, Spool(tmp_path)):
         pending = reader.pending()
-        assert {r["id"] for r in pending} == expected
-        assert all(REVIEW_ID.match(r["id"]) and r["comments"][0]["body"] for r in pending)
+        assert {r.id for r in pending} == expected
+        assert all(REVIEW_ID.match(r.id) and r.comments[0].body for r in pending)
         assert reader.contact(review_id(3199)) == {"email": "3199@x.org"}
     assert Spool(tmp_path).recover() == 0
 
@@ -281,7 +310,7 @@ def test_a_killed_writer_loses_no_acknowledged_review(tmp_path: Path) -> None:
             break
     spool = Spool(tmp_path)
     spool.recover()
-    ids = {r["id"] for r in spool.pending()}
+    ids = {r.id for r in spool.pending()}
     assert set(acknowledged) <= ids
     assert all(spool.contact(i) is not None for i in acknowledged)
 

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from intake.journal import Journal, SpoolError, fsync_dir
 from site_builder.reviews import (
     REVIEW_ID,
@@ -49,6 +51,7 @@ from site_builder.reviews import (
 __all__ = ["Decided", "Group", "Spool", "SpoolError"]
 
 _REVIEW, _DECISION, _CONTACT, _SUSPECT = b"R", b"D", b"C", b"S"
+_LEGACY_DECISIONS = "decisions"  # <spool>/decisions/<id>.yml, written by lawtrail until 2026-12
 _MIN_FREE = 4 * 1024 * 1024  # below this the health check reports the spool unwritable
 # Invisible characters a campaign can sprinkle into copies to defeat duplicate grouping.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -115,6 +118,8 @@ class Spool:
         self._journals = (self._reviews, self._contact_journal, self._suspects)
         self._keys: dict[str, tuple[Review, str]] = {}
         os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
+        if (self.directory / _LEGACY_DECISIONS).is_dir():
+            self._import_legacy_decisions()
 
     def recover(self) -> int:
         """Truncate torn tails and remove stray health probes; returns bytes and files removed.
@@ -227,6 +232,33 @@ class Spool:
         for journal in self._journals:
             journal.close()
 
+    def _import_legacy_decisions(self) -> None:
+        """Move the decision files older versions kept in `decisions/` into the journal.
+
+        Each file is removed only once its record is durable, so a crash half-way leaves
+        the rest for the next start (a decision recorded twice is harmless: the last wins).
+        """
+        folder = self.directory / _LEGACY_DECISIONS
+        try:
+            for path in sorted(folder.glob("*.yml")):
+                try:
+                    decided = _parse_decided(yaml.safe_load(path.read_text(encoding="utf-8")))
+                except (ReviewError, yaml.YAMLError, UnicodeDecodeError) as err:
+                    raise SpoolError(
+                        f"{path} is not a decision ({err}); restore it from a backup or "
+                        "remove it, then start again."
+                    ) from err
+                if self.get(decided.review_id) is not None and not self.decision(decided.review_id):
+                    self.decide(decided)
+                path.unlink()
+            fsync_dir(folder)
+            folder.rmdir()
+            fsync_dir(self.directory)
+        except FileNotFoundError:
+            pass  # another process was moving them at the same time
+        except OSError as err:
+            raise SpoolError(f"Cannot move the decisions out of {folder}: {err}") from err
+
     def _group_key(self, review: Review) -> str:
         """The normalised bodies' digest, computed once per stored review."""
         cached = self._keys.get(review.id)
@@ -285,9 +317,9 @@ def _checked(review: Review) -> dict[str, Any]:
     return data
 
 
-def _parse_decided(data: dict[str, Any]) -> Decided:
+def _parse_decided(data: Any) -> Decided:
     decision = parse_decision(data, "reviews.journal")
-    review_id, draft = data.get("id"), data.get("draft")
+    review_id, draft = data.get("id"), data.get("draft")  # a dict, or parse_decision raised
     commit, base = data.get("commit"), data.get("base")
     if not isinstance(review_id, str) or not REVIEW_ID.match(review_id):
         raise ReviewError([f"reviews.journal: a decision on {review_id!r}, not a review"])

@@ -82,6 +82,31 @@ def test_round_trip_keeps_hostile_strings_exactly(tmp_path: Path) -> None:
     assert Spool(tmp_path / "spool").get(review.id) == review
 
 
+def test_decision_files_of_older_versions_move_into_the_journal(tmp_path: Path) -> None:
+    """A `decisions/` folder left by an older lawtrail becomes journal records, then goes."""
+    spool = Spool(tmp_path)
+    for number in range(3):
+        spool.save(make_review(number))
+    (tmp_path / "decisions").mkdir()
+    (tmp_path / "decisions" / f"{review_id(0)}.yml").write_text(
+        f"id: {review_id(0)}\ndraft: water-code\nstatus: merged\nby: Mo\ndate: '2026-01-20'\n"
+        f"commit: {'ab' * 20}\n"
+    )
+    (tmp_path / "decisions" / f"{review_id(1)}.yml").write_text(
+        f"id: {review_id(1)}\ndraft: water-code\nstatus: rejected\nby: Mo\ndate: '2026-01-20'\n"
+        "reason: spam\ncommit: null\n"
+    )
+    moved = Spool(tmp_path)
+    assert not (tmp_path / "decisions").exists()
+    assert [r.id for r in moved.pending()] == [review_id(2)]
+    merged = moved.decision(review_id(0))
+    assert merged is not None and merged.commit == "ab" * 20
+    assert merged.decision == Decision("merged", "Mo", datetime.date(2026, 1, 20))
+    rejected = moved.decision(review_id(1))
+    assert rejected is not None and rejected.decision.reason == "spam"
+    assert [r.id for r in spool.pending()] == [review_id(2)]
+
+
 def test_pending_is_oldest_first_and_filters_by_draft(tmp_path: Path) -> None:
     """Pending lists reviews in the order they were saved, optionally of one draft only."""
     spool = Spool(tmp_path)

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import build as corpus
 
 from site_builder.render import Renderer
-from site_builder.reviews import dump_review, review_path, reviews_folder
+from site_builder.reviews import dump_review
+from site_builder.urls import review_file, reviews_dir
 
 TARGET = 1.5
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -40,7 +41,7 @@ def add_reviews(repo: Path, drafts: list[corpus.Draft], comments: int, seed: int
     for draft in drafts:
         revision = draft.revisions[max(0, len(draft.revisions) - 4)]
         elements = [e for e in renderer.render(revision.body).outline.elements if e.text]
-        folder = reviews_folder(repo / "drafts", draft.slug)
+        folder = reviews_dir(repo / "drafts", draft.slug)
         folder.mkdir(parents=True, exist_ok=True)
         left = per_draft if draft is not drafts[-1] else comments - written
         while left > 0:
@@ -77,7 +78,7 @@ def add_reviews(repo: Path, drafts: list[corpus.Draft], comments: int, seed: int
                 "comments": items,
                 "moderation": {"status": "merged", "by": "Moderator", "date": "2026-03-02"},
             }
-            path = review_path(repo / "drafts", draft.slug, review_id)
+            path = review_file(repo / "drafts", draft.slug, review_id)
             path.write_text(dump_review(review), encoding="utf-8")
             written += size
             left -= size

@@ -72,7 +72,7 @@ class Op:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextBlock:
     """One block of a rendered revision (a heading, a paragraph, a point...)."""
 

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -77,7 +78,7 @@ _STASH = re.compile("\x02wzxhzdk:\\d+\x03")
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Element:
     """One structural element of a rendered draft."""
 
@@ -211,7 +212,10 @@ class StructureTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         outline = Outline()
-        walker = _Walker(outline)
+        pool = getattr(self.md, "lawtrail_pool", None)
+        if pool is None:
+            pool = self.md.lawtrail_pool = {}  # type: ignore[attr-defined]
+        walker = _Walker(outline, pool)
         walker.walk(root)
         walker.close_all()
         self.md.lawtrail_outline = outline  # type: ignore[attr-defined]
@@ -248,8 +252,12 @@ def outline_of(md: Markdown) -> Outline:
 class _Walker:
     """One pass over the rendered tree, in document order."""
 
-    def __init__(self, outline: Outline) -> None:
+    def __init__(self, outline: Outline, pool: dict[Any, Any]) -> None:
         self.outline = outline
+        # One object per distinct block and name across every text this Markdown converts:
+        # the versions of one draft repeat almost all of each other, and a build holds them
+        # all (a long code's ten versions took five times the memory of one).
+        self.pool = pool
         self.used: set[str] = set()
         # Open units: (eid, kind, heading level, first block, slot, Element fields).
         self.units: list[tuple[str, str, int, int, int, dict[str, str]]] = []
@@ -325,25 +333,34 @@ class _Walker:
                 )
                 first = False
         blocks = self.outline.blocks
-        self.slots[slot] = Element(eid, kind, label, parent, name, "", blocks, start, len(blocks))
+        n = self._name
+        self.slots[slot] = Element(
+            n(eid), kind, n(label), parent and n(parent), n(name), "", blocks, start, len(blocks)
+        )
 
     def _block(self, tag: str, text: str, anchor: str | None) -> None:
         if not text.strip():
             return
         unit = self.units[-1][0] if self.units else None
-        self.outline.blocks.append(TextBlock(tag=tag, text=text, anchor=anchor, unit=unit))
+        block = TextBlock(tag=tag, text=text, anchor=anchor, unit=unit)
+        self.outline.blocks.append(self.pool.setdefault(block, block))
+
+    def _name(self, name: str) -> str:
+        """A name shared with earlier texts, as the same string object."""
+        return str(self.pool.setdefault(name, name))
 
     def _close_unit(self) -> None:
         eid, abbr, _level, start, slot, fields = self.units.pop()
         parent = self.units[-1][0] if self.units else None
         blocks = self.outline.blocks
+        n = self._name
         self.slots[slot] = Element(
-            eid,
+            n(eid),
             abbr,
-            fields["num"],
-            parent,
-            fields["label"],
-            fields["heading"],
+            n(fields["num"]),
+            parent and n(parent),
+            n(fields["label"]),
+            n(fields["heading"]),
             blocks,
             start,
             len(blocks),

@@ -35,8 +35,17 @@ def trace_wids(outlines: Sequence[Outline]) -> list[dict[str, str]]:
     tables: list[dict[str, str]] = []
     used: set[str] = set()
     previous: Outline | None = None
+    signatures: dict[tuple[int, bool], str] = {}
     for number, outline in enumerate(outlines, 1):
-        pairs = _match(previous, outline) if previous is not None else {}
+        if previous is outline:  # the same text again (only the front matter changed)
+            pairs = {element.eid: element.eid for element in outline.elements}
+        elif previous is not None:
+            pairs = _match(previous, outline, signatures)
+            # Only the newer outline's signatures can be asked for again, in the next pair.
+            keep = {id(element) for element in outline.elements}
+            signatures = {key: sig for key, sig in signatures.items() if key[0] in keep}
+        else:
+            pairs = {}
         table: dict[str, str] = {}
         for element in outline.elements:
             old = pairs.get(element.eid)
@@ -60,7 +69,7 @@ def apply_wids(html: str, table: dict[str, str]) -> str:
     return _WID_ATTR.sub(lambda m: f'data-wid="{table.get(m.group(1), m.group(1))}"', html)
 
 
-def _match(old: Outline, new: Outline) -> dict[str, str]:
+def _match(old: Outline, new: Outline, signatures: dict[tuple[int, bool], str]) -> dict[str, str]:
     """Pairs new eId -> old eId of elements that are the same provision."""
     pairs: dict[str, str] = {}
     old_groups = _groups(old.elements)
@@ -72,7 +81,8 @@ def _match(old: Outline, new: Outline) -> dict[str, str]:
             old_parent = pairs.get(parent)
             if old_parent is None:
                 continue  # a new parent: all its children are new too
-        pairs.update(_align(old_groups.get((kind, old_parent), []), members, containers))
+        old_members = old_groups.get((kind, old_parent), [])
+        pairs.update(_align(old_members, members, containers, signatures))
     return pairs
 
 
@@ -86,10 +96,15 @@ def _groups(elements: Sequence[Element]) -> dict[tuple[str, str | None], list[El
     return groups
 
 
-def _align(old: list[Element], new: list[Element], containers: set[str]) -> dict[str, str]:
+def _align(
+    old: list[Element],
+    new: list[Element],
+    containers: set[str],
+    signatures: dict[tuple[int, bool], str],
+) -> dict[str, str]:
     """Match two sibling lists: identical text first, then the most similar in each gap."""
-    old_sigs = [_signature(el, containers) for el in old]
-    new_sigs = [_signature(el, containers) for el in new]
+    old_sigs = [_signature(el, containers, signatures) for el in old]
+    new_sigs = [_signature(el, containers, signatures) for el in new]
     pairs: dict[str, str] = {}
     matcher = difflib.SequenceMatcher(None, old_sigs, new_sigs, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -176,18 +191,30 @@ def _ratio(old: str, new: str) -> float:
     return code_similarity(old, new)
 
 
-def _signature(element: Element, containers: set[str]) -> str:
+def _signature(
+    element: Element, containers: set[str], signatures: dict[tuple[int, bool], str]
+) -> str:
     """What identifies a provision regardless of its number.
 
     A unit that holds other units (a chapter of articles) is known by its heading: its
     articles are matched on their own, and comparing whole chapters word by word cost
-    seconds per revision on a large draft."""
+    seconds per revision on a large draft. Each element's signature is made once: it is
+    asked for again when its revision is compared with the next."""
+    key = (id(element), element.eid in containers)
+    found = signatures.get(key)
+    if found is not None:
+        return found
     if element.kind in UNIT_NAMES:
-        if element.eid in containers:
-            return f"{element.kind}\n{element.heading}"
-        rest = element.text.split("\n", 1)[1] if "\n" in element.text else ""
-        return f"{element.heading}\n{rest}"
-    return element.body
+        if key[1]:
+            signature = f"{element.kind}\n{element.heading}"
+        else:
+            text = element.text
+            rest = text.split("\n", 1)[1] if "\n" in text else ""
+            signature = f"{element.heading}\n{rest}"
+    else:
+        signature = element.body
+    signatures[key] = signature
+    return signature
 
 
 def _containers(outline: Outline) -> set[str]:

@@ -26,8 +26,9 @@ from itertools import accumulate
 from typing import TypeAlias
 
 from site_builder.diff import _tokenize, diff_codes, encode_tokens
+from site_builder.ids import is_unit
 from site_builder.render import Edition
-from site_builder.structure import UNIT_NAMES, Element
+from site_builder.structure import Element
 
 __all__ = ["CURRENT", "MOVED", "ORPHANED", "OUTDATED", "Anchor", "Reanchorer", "Target", "reanchor"]
 
@@ -239,7 +240,6 @@ class _Side:
         self._label_starts = [start for start, _end in labels]
         self._label_ends = [end for _start, end in labels]
         self._signatures: dict[str, str] = {}
-        self._places: dict[str, str] = {}
         self.tokens: list[str] = []
         self.offsets: list[int] = []
         self.code = ""
@@ -295,20 +295,6 @@ class _Side:
                 return self.elements[eid]
             eid = self.elements[eid].parent
         return None
-
-    def place(self, element: Element) -> str:
-        """Where an element is, as readers name it: "Article 6, paragraph 2"."""
-        cached = self._places.get(element.eid)
-        if cached is not None:
-            return cached
-        names = [element.label]
-        current = element
-        while current.kind not in UNIT_NAMES and current.parent in self.elements:
-            current = self.elements[current.parent]
-            names.append(current.label)
-        text = ", ".join(reversed(names))
-        cached = self._places[element.eid] = text[:1].upper() + text[1:]
-        return cached
 
     def find(
         self,
@@ -498,7 +484,7 @@ class Reanchorer:
     ) -> Anchor:
         """Anchor on the element that carries the comment's wId in the new revision."""
         renumbered = new.eid != (old.eid if old is not None else target.eid)
-        where = self._new.place(new)
+        where = new.full_label
         kept = f"Now {where}." if renumbered else None
         if quote is None:
             if old is None or old.eid not in self._old.spans:
@@ -542,7 +528,7 @@ class Reanchorer:
 
     def _moved_quote(self, element: Element, start: int, end: int) -> Anchor:
         """The quoted words survived unchanged, now in another element."""
-        note = f"The quoted words are now in {self._new.place(element)}."
+        note = f"The quoted words are now in {element.full_label}."
         return self._span_anchor(MOVED, element, start, end, note)
 
     def _search_everywhere(
@@ -562,7 +548,7 @@ class Reanchorer:
             )
         if match.errors == 0:
             return self._moved_quote(element, match.start, match.end)
-        note = f"The quoted words were changed; similar words are in {self._new.place(element)}."
+        note = f"The quoted words were changed; similar words are in {element.full_label}."
         return self._span_anchor(OUTDATED, element, match.start, match.end, note)
 
     def _search(
@@ -670,14 +656,14 @@ def _clean_quote(exact: str | None) -> str | None:
 
 def _unnumbered(element: Element, text: str) -> str:
     """A block's text without the number of the element it opens."""
-    if element.kind in UNIT_NAMES:
+    if is_unit(element.kind):
         return element.heading
     return text[len(element.num) :] if text.startswith(element.num) else text
 
 
 def _label(element: Element) -> tuple[int, int] | None:
     """Where the element's own number ("5" of "Article 5. Fees", "2." of a paragraph) is."""
-    if element.kind in UNIT_NAMES:
+    if is_unit(element.kind):
         heading = element.text.split("\n", 1)[0]
         at = heading.find(element.num)
         return (at, at + len(element.num)) if element.num and at >= 0 else None

@@ -172,10 +172,10 @@ def _entry(
         "author": author,
         "submitted": review.submitted.date().isoformat(),
         "revision": review.revision,
-        "was_label": _label(was) if was else comment.eid,
+        "was_label": was.full_label if was else comment.eid,
         "was_eid": comment.eid,
         "eid": anchor.eid,
-        "label": _label(element) if element else None,
+        "label": element.full_label if element else None,
         "status": anchor.status,
         "status_label": STATUS_LABELS[anchor.status],
         "note": anchor.note,
@@ -214,15 +214,3 @@ def _links(
         if sha in editions
         else None,
     }
-
-
-def _label(element: Any) -> str:
-    """'Article 5, paragraph 2' from an element and the parents in its eId."""
-    parts = []
-    for piece in element.eid.split("__"):
-        kind, _, number = piece.partition("_")
-        name = {"art": "Article", "sec": "Section", "chp": "Chapter", "part": "Part"}.get(kind)
-        parts.append(
-            f"{name} {number}" if name else f"{'paragraph' if kind == 'para' else 'point'} {number}"
-        )
-    return ", ".join(parts)

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from site_builder.diff import code_similarity, word_codes
-from site_builder.structure import UNIT_NAMES, Element, Outline, clean_number
+from site_builder.ids import clean_number, is_unit, new_wid
+from site_builder.structure import Element, Outline
 
 # Below this word-level similarity two elements are different provisions, not one edited.
 _SAME_ELEMENT = 0.5
@@ -53,11 +54,7 @@ def trace_wids(outlines: Sequence[Outline]) -> list[dict[str, str]]:
                 table[element.eid] = tables[-1][old]
                 continue
             parent_wid = table.get(element.parent or "")
-            local = element.eid.rsplit("__", 1)[-1]
-            nested = parent_wid and element.kind not in UNIT_NAMES
-            base = f"{parent_wid}__{local}" if nested else element.eid
-            wid = base if base not in used else f"{base}-v{number}"
-            table[element.eid] = wid
+            table[element.eid] = new_wid(element.eid, element.kind, parent_wid, used, number)
         used.update(table.values())
         tables.append(table)
         previous = outline
@@ -91,7 +88,7 @@ def _groups(elements: Sequence[Element]) -> dict[tuple[str, str | None], list[El
     chapter is still itself); paragraphs and points group under their parent."""
     groups: dict[tuple[str, str | None], list[Element]] = defaultdict(list)
     for element in elements:
-        parent = None if element.kind in UNIT_NAMES else element.parent
+        parent = None if is_unit(element.kind) else element.parent
         groups[(element.kind, parent)].append(element)
     return groups
 
@@ -204,7 +201,7 @@ def _signature(
     found = signatures.get(key)
     if found is not None:
         return found
-    if element.kind in UNIT_NAMES:
+    if is_unit(element.kind):
         if key[1]:
             signature = f"{element.kind}\n{element.heading}"
         else:
@@ -219,4 +216,4 @@ def _signature(
 
 def _containers(outline: Outline) -> set[str]:
     """eIds of the units that hold other units."""
-    return {e.parent for e in outline.elements if e.kind in UNIT_NAMES and e.parent}
+    return {e.parent for e in outline.elements if is_unit(e.kind) and e.parent}

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from site_builder.diff import Op, RedlineBlock, TextBlock, redline_blocks, render_ops
+from site_builder.ids import is_unit, kind_of
 from site_builder.render import Edition
-from site_builder.structure import UNIT_NAMES, Element, iter_units
+from site_builder.structure import Element, iter_units
 
 # Blocks before the first unit (a preamble) match each other under this key.
 _PREAMBLE = ""
@@ -177,7 +178,7 @@ def _unit_blocks(blocks: Sequence[RedlineBlock], sides: Sides) -> list[str]:
 def _block_html(block: RedlineBlock) -> str:
     prefix = "old-" if block.side == "old" else ""
     anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
-    kind = " lt-rl-point" if block.anchor and "__point_" in block.anchor else ""
+    kind = " lt-rl-point" if block.anchor and kind_of(block.anchor) == "point" else ""
     changed = " lt-rl-changed" if block.changed else ""
     classes = f"lt-rl lt-rl-{block.side}{kind}{changed}"
     return f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>'
@@ -217,7 +218,7 @@ def _unit_index(edition: Edition) -> dict[str, Element]:
     return {
         edition.wids.get(el.eid, el.eid): el
         for el in edition.rendering.outline.elements
-        if el.kind in UNIT_NAMES
+        if is_unit(el.kind)
     }
 
 

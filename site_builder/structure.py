@@ -1,8 +1,8 @@
 """Structural elements of a draft: recognised from its text, given Akoma Ntoso eIds.
 
-This module is the one source of truth for element ids. The builder renders drafts with
-it, and the intake validates comment targets with it, so an id the reader clicks is the
-id the intake accepts.
+The builder renders drafts with this extension, and the intake validates comment targets
+against the outline it records, so an id the reader clicks is the id the intake accepts.
+The grammar of those ids and the labels written beside them come from `ids`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from site_builder import ids
 from site_builder.diff import TextBlock
+from site_builder.ids import ARTICLE_LEVEL, Step, element_eid, is_unit, own_label, unique_eid
 
 # Unit words and the Akoma Ntoso abbreviation each maps to. Kazakh puts the number first
 # ("5-бап"), the other languages after the word ("Article 5", "Статья 5").
@@ -37,9 +39,6 @@ UNIT_ABBR = {
     "статья": "art",
     "бап": "art",
 }
-# Units that hold paragraphs directly; the others (chapters, parts) only group them.
-ARTICLE_LEVEL = frozenset({"art", "sec"})
-UNIT_NAMES = {"chp": "Chapter", "part": "Part", "sec": "Section", "art": "Article"}
 
 _NUM = r"[0-9IVXLCDMivxlcdm]+(?:[.\-][0-9]+)*(?:[a-zа-я]|\s?bis|\s?ter)?"
 _WORDS = "|".join(w for w in UNIT_ABBR if w != "§")
@@ -64,16 +63,6 @@ _ANY_MARKER = re.compile(
     "^(?:" + "|".join(p.pattern[1:].replace("(?P<num>", "(?:") for _, _, p in _MARKERS) + ")",
     re.M | re.I,
 )
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
-        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-        "я": "ya", "ә": "ae", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "oe", "ұ": "u", "ү": "ue",
-        "һ": "h", "і": "i",
-    }
-)  # fmt: skip
 _STASH = re.compile("\x02wzxhzdk:\\d+\x03")
 _SPACE = re.compile(r"\s+")
 
@@ -86,7 +75,7 @@ class Element:
     kind: str  # chp, part, sec, art, para or point
     num: str  # the number as written, e.g. "5", "2)", "а)"
     parent: str | None  # eId of the enclosing element
-    label: str  # human name: "Article 5", "paragraph 2", "point a)"
+    path: tuple[Step, ...]  # (kind, num) from the unit its eId starts with down to itself
     heading: str  # for units, the heading text without its number; else ""
     # The element's blocks in the outline: its text is theirs, joined when asked for. Held
     # as text on every element, it repeated each article's words in its paragraphs and
@@ -101,10 +90,20 @@ class Element:
         return "\n".join(block.text for block in self.blocks[self.first : self.end])
 
     @property
+    def label(self) -> str:
+        """Its own label: "Article 5", "paragraph 2", "point a"."""
+        return ids.own_label(self.kind, self.num)
+
+    @property
+    def full_label(self) -> str:
+        """Its label as readers cite it: "Article 5, paragraph 2"."""
+        return ids.full_label(self.path)
+
+    @property
     def body(self) -> str:
         """The text without the element's own number, for matching across renumbering."""
         text = self.text
-        if self.kind in UNIT_NAMES:
+        if is_unit(self.kind):
             return text.split("\n", 1)[1] if "\n" in text else ""
         return text[len(self.num) :].strip() if text.startswith(self.num) else text
 
@@ -124,12 +123,6 @@ class Outline:
     def _by_eid(self) -> dict[str, Element]:
         # Asked once per comment (intake, re-anchoring): an index, not a scan per question.
         return {element.eid: element for element in self.elements}
-
-
-def clean_number(num: str) -> str:
-    """An eId-safe number: "(i)" -> "i", "1.2." -> "1-2", "3a bis" -> "3abis", "б" -> "b"."""
-    num = num.strip().strip("().").lower().replace(".", "-").replace(" ", "")
-    return num.translate(_TRANSLIT) or "0"
 
 
 def match_heading(text: str) -> tuple[str, str] | None:
@@ -261,6 +254,8 @@ class _Walker:
         self.used: set[str] = set()
         # Open units: (eid, kind, heading level, first block, slot, Element fields).
         self.units: list[tuple[str, str, int, int, int, dict[str, str]]] = []
+        # Each element's (kind, num) path, for its labels: parents are named before children.
+        self.paths: dict[str, tuple[Step, ...]] = {}
         # Elements close after their children; slots keep them in document order.
         self.slots: list[Element | None] = []
 
@@ -301,27 +296,30 @@ class _Walker:
             self._block(f"h{level}", text, None)
             return
         abbr, num = found
-        eid = self._unique(f"{abbr}_{clean_number(num)}")
+        eid = unique_eid(element_eid(abbr, num), self.used)
+        path = self.paths[eid] = self._path(((abbr, num),))
         heading.set("id", eid)
         heading.set("class", f"lt-el lt-{abbr}")
         heading.set("data-lt-wid", eid)
-        _add_link(heading, eid, f"{UNIT_NAMES[abbr]} {num}")
-        fields = {"num": num, "label": f"{UNIT_NAMES[abbr]} {num}", "heading": _heading_title(text)}
+        _set_labels(heading, path)
+        _add_link(heading, eid, own_label(abbr, num))
+        fields = {"num": num, "heading": _heading_title(text)}
         self.units.append((eid, abbr, level, len(self.outline.blocks), self._reserve(), fields))
         self._block(f"h{level}", text, eid)
 
     def _numbered(self, div: etree.Element, parent: str | None) -> None:
         kind = div.get("data-lt-kind", "para")
-        label = div.get("data-lt-num", "")
-        prefix = f"{parent}__" if parent else ""
-        eid = self._unique(f"{prefix}{kind}_{clean_number(label.rstrip('.)'))}")
+        num = div.get("data-lt-num", "")
+        eid = unique_eid(element_eid(kind, num, parent), self.used)
+        path = self.paths[eid] = self._path((*(self.paths[parent] if parent else ()), (kind, num)))
         div.set("id", eid)
         div.set("data-lt-wid", eid)
         for attr in ("data-lt-kind", "data-lt-style", "data-lt-num"):
             del div.attrib[attr]
+        _set_labels(div, path)
         start, slot = len(self.outline.blocks), self._reserve()
         first = True
-        name = f"{'paragraph' if kind == 'para' else 'point'} {label.strip('().')}"
+        name = own_label(kind, num)
         for child in list(div):
             if child.get("data-lt-kind"):
                 self._numbered(child, eid)
@@ -335,7 +333,7 @@ class _Walker:
         blocks = self.outline.blocks
         n = self._name
         self.slots[slot] = Element(
-            n(eid), kind, n(label), parent and n(parent), n(name), "", blocks, start, len(blocks)
+            n(eid), kind, n(num), parent and n(parent), path, "", blocks, start, len(blocks)
         )
 
     def _block(self, tag: str, text: str, anchor: str | None) -> None:
@@ -349,6 +347,11 @@ class _Walker:
         """A name shared with earlier texts, as the same string object."""
         return str(self.pool.setdefault(name, name))
 
+    def _path(self, path: tuple[Step, ...]) -> tuple[Step, ...]:
+        """A label path shared with earlier texts, as the same tuple."""
+        shared: tuple[Step, ...] = self.pool.setdefault(path, path)
+        return shared
+
     def _close_unit(self) -> None:
         eid, abbr, _level, start, slot, fields = self.units.pop()
         parent = self.units[-1][0] if self.units else None
@@ -359,7 +362,7 @@ class _Walker:
             abbr,
             n(fields["num"]),
             parent and n(parent),
-            n(fields["label"]),
+            self.paths[eid],
             n(fields["heading"]),
             blocks,
             start,
@@ -374,14 +377,6 @@ class _Walker:
         """The eId paragraphs belong to: the innermost open unit."""
         return self.units[-1][0] if self.units else None
 
-    def _unique(self, eid: str) -> str:
-        candidate, n = eid, 1
-        while candidate in self.used:
-            n += 1
-            candidate = f"{eid}_{n}"
-        self.used.add(candidate)
-        return candidate
-
 
 def _heading_title(text: str) -> str:
     """'Article 5. Fees' -> 'Fees'; '5-бап. Төлем' -> 'Төлем'."""
@@ -390,6 +385,12 @@ def _heading_title(text: str) -> str:
         if found:
             return re.sub(r"^[\s.:—–-]+", "", text.strip()[found.end() :]).strip()
     return text.strip()
+
+
+def _set_labels(element: etree.Element, path: tuple[Step, ...]) -> None:
+    """Write the element's labels into the page: the script names it from them."""
+    for name, value in ids.label_attributes(path):
+        element.set(name, value)
 
 
 def _add_link(element: etree.Element, eid: str, name: str, before: bool = False) -> None:
@@ -440,4 +441,4 @@ def _clean(text: str) -> str:
 def iter_units(outline: Outline) -> Iterator[Element]:
     """Article-level units (articles, sections), or every unit when a draft has none."""
     units = [el for el in outline.elements if el.kind in ARTICLE_LEVEL]
-    yield from units or (el for el in outline.elements if el.kind in UNIT_NAMES)
+    yield from units or (el for el in outline.elements if is_unit(el.kind))

@@ -13,7 +13,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from site_builder.structure import clean_number
+from site_builder.ids import clean_number
 
 ACCOUNTABILITY_SRC = "accountability/index.md"
 REVIEWS_DIR = "reviews"  # a draft's merged review files, beside its draft.md

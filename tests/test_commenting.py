@@ -29,6 +29,15 @@ BODY = """
 2. A reply is due within 15 working days of the request.
 """
 
+# Numbers an eId writes otherwise: "3 bis" is art_3bis, the Cyrillic "б)" is point_b.
+TRANSFERS = """
+### Article 3 bis. Transfers
+
+1. A transfer is allowed:
+а) by ferry;
+б) by rail.
+"""
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
@@ -45,6 +54,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     repo.commit("Take comments")
     sha = repo.revise(
         "fees", draft(BODY, discussion={"opens": "2026-01-01", "closes": "2099-12-31"})
+    )
+    repo.revise(
+        "transfers", draft(TRANSFERS, discussion={"opens": "2026-01-01", "closes": "2099-12-31"})
     )
     repo.revise("closed", draft(BODY, discussion={"opens": "2020-01-01", "closes": "2020-01-31"}))
     repo.revise("adopted", draft(BODY, stage="adopted"))
@@ -212,3 +224,28 @@ def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path,
         "comments": [{"target": {"eid": "art_2"}, "body": "Article-level comment."}],
         "website": "",
     }
+
+
+def test_elements_are_named_by_the_labels_the_builder_wrote(
+    page: Any, served: tuple[str, Path, str]
+) -> None:
+    """The button, the form and its quote line name an element by its data-lt-label*
+    attributes, with the numbers as written, never by parsing its eId."""
+    url, _, _ = served
+    page.goto(url + "/drafts/transfers/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    point = page.locator("#art_3bis__para_1__point_b")
+    assert point.get_attribute("data-lt-label") == "Article 3 bis, paragraph 1, point б"
+    within = point.get_attribute("data-lt-label-within")
+    assert within == "point б of paragraph 1 of Article 3 bis"
+    button = page.locator('button.lt-cbtn[data-lt-target="art_3bis__para_1__point_b"]')
+    assert button.get_attribute("aria-label") == f"Comment on {within}"
+    article = page.locator('button.lt-cbtn[data-lt-target="art_3bis"]')
+    assert article.get_attribute("aria-label") == "Comment on Article 3 bis"
+    button.click()
+    assert page.locator(".lt-form-target__name").inner_text() == (
+        "Article 3 bis, paragraph 1, point б"
+    )
+    assert page.locator(".lt-form-quote__remove").text_content() == (
+        "Comment on the whole of point б instead"
+    )

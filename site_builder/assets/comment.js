@@ -25,11 +25,6 @@
   var STORE_PREFIX = "lawtrail:comment:v1:";
   var KEPT = " — your text is kept.";
 
-  var UNIT_WORDS = {
-    chp: "Chapter", part: "Part", sec: "Section", art: "Article",
-    para: "paragraph", subpara: "subparagraph", point: "point", list: "list"
-  };
-
   var MESSAGES = {
     closed: "The discussion of this draft is closed; comments are no longer accepted.",
     tooMany: "Too many comments from your connection just now. Please wait a few minutes and send again" + KEPT,
@@ -90,19 +85,9 @@
 
   /* ---------------------------------------------------------------- naming elements */
 
-  /* The element's own "link to this" anchor: its name is "Link to paragraph 2". */
-  function ownLink(el) {
-    var scope = isHeading(el) ? el : firstBlock(el);
-    if (!scope) {
-      return null;
-    }
-    for (var i = 0; i < scope.children.length; i++) {
-      if (scope.children[i].classList.contains("lt-link")) {
-        return scope.children[i];
-      }
-    }
-    return null;
-  }
+  /* The builder writes each element's labels into the page (site_builder/ids.py): the full
+     one, and where they differ, its own and the one that starts with it. The eId is never
+     parsed here. */
 
   function isHeading(el) {
     return /^H[1-6]$/.test(el.tagName);
@@ -114,42 +99,19 @@
     return first && first.tagName === "P" ? first : null;
   }
 
-  /* "Article 5", "paragraph 2", "point a": from the link's name (numbers as written), else
-     from the last part of the eId ("para_2" -> "paragraph 2"). */
-  function unitLabel(el, eidPart) {
-    var link = el && ownLink(el);
-    var name = link && link.getAttribute("aria-label");
-    if (name && /^Link to /.test(name)) {
-      return name.slice("Link to ".length);
-    }
-    var found = /^([a-z]+)_(.+)$/.exec(eidPart);
-    if (!found) {
-      return eidPart;
-    }
-    return (UNIT_WORDS[found[1]] || found[1]) + " " + found[2].replace(/_(\d+)$/, "");
-  }
-
-  /* Labels from the outermost unit to the element itself. The eId holds the whole chain
-     (art_5__para_2__point_a), while in the page paragraphs follow their article's heading
-     rather than sit inside it, so the chain is read from the eId. */
-  function labelChain(el) {
-    var parts = el.id.split("__");
-    var labels = [];
-    for (var i = 0; i < parts.length; i++) {
-      var eid = parts.slice(0, i + 1).join("__");
-      labels.push(unitLabel(document.getElementById(eid), parts[i]));
-    }
-    return labels;
-  }
-
   /* "Comment on paragraph 2 of Article 5" */
   function buttonName(el) {
-    return "Comment on " + labelChain(el).reverse().join(" of ");
+    return "Comment on " + (el.dataset.ltLabelWithin || el.dataset.ltLabel);
   }
 
   /* "Article 5, paragraph 2" */
   function targetName(el) {
-    return labelChain(el).join(", ");
+    return el.dataset.ltLabel;
+  }
+
+  /* "paragraph 2" */
+  function ownName(el) {
+    return el.dataset.ltLabelOwn || el.dataset.ltLabel;
   }
 
   /* ---------------------------------------------------------------- Comment buttons */
@@ -631,10 +593,9 @@
 
   function showQuote() {
     var quote = ui.target.quote;
-    var chain = labelChain(ui.target.el);
     ui.form.quoteBox.hidden = !quote;
     ui.form.quoteText.textContent = quote ? quote.exact : "";
-    ui.form.quoteRemove.textContent = "Comment on the whole of " + chain[chain.length - 1] + " instead";
+    ui.form.quoteRemove.textContent = "Comment on the whole of " + ownName(ui.target.el) + " instead";
     highlight(quote ? ui.target.range : null);
   }
 

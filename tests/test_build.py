@@ -232,6 +232,18 @@ def test_stage_banner_states_the_window_without_baking_in_today(
     assert days["data-closes"] == "2026-02-10" and days.text == ""
 
 
+def test_the_comment_widget_is_served_as_es_modules(
+    history: tuple[Repo, list[str], Build],
+) -> None:
+    """Pages load the widget's entry module; every module it may import is in the site."""
+    _, _, built = history
+    scripts = built.html("drafts/trees/").select('script[type="module"]')
+    assert [s["src"].rsplit("/", 3)[-3:] for s in scripts] == [["lawtrail", "comment", "main.js"]]
+    served = {p.name for p in (built.site / "assets" / "lawtrail" / "comment").glob("*.js")}
+    shipped = Path(__file__).parent.parent / "site_builder" / "assets" / "comment"
+    assert served == {p.name for p in shipped.glob("*.js")}
+
+
 def test_two_builds_of_one_commit_are_byte_identical(
     history: tuple[Repo, list[str], Build],
 ) -> None:

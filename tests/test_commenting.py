@@ -249,3 +249,5 @@ def test_elements_are_named_by_the_labels_the_builder_wrote(
     assert page.locator(".lt-form-quote__remove").text_content() == (
         "Comment on the whole of point б instead"
     )
+    # The limit the page states (data-lt-max-body) reaches the form's module.
+    assert page.locator(".lt-counter").inner_text() == "5,000 characters left"

@@ -20,7 +20,7 @@
   }
 
   /* "before", "open" or "after" a window whose closing day is included, as the intake
-     counts it. Shared with comment.js through window.lawtrail. */
+     counts it. Shared with the comment widget (comment/main.js) through window.lawtrail. */
   function windowPhase(opens, closes, tz) {
     var now = today(tz || "UTC");
     if (opens && now < opens) {

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -45,7 +46,12 @@ ASSETS = (
     "assets/lawtrail/lawtrail.css",
     "assets/lawtrail/lawtrail.js",
     "assets/lawtrail/comment.css",
-    "assets/lawtrail/comment.js",
+)
+# The comment widget: ES modules served as they are. Pages load main.js, which imports the rest.
+WIDGET = "assets/lawtrail/comment/main.js"
+MODULES = tuple(
+    f"assets/lawtrail/comment/{path.name}"
+    for path in sorted((PACKAGE / "assets" / "comment").glob("*.js"))
 )
 
 
@@ -98,6 +104,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
+        config.extra_javascript.append(_module_script(WIDGET))
         self.site = SiteContext(
             self.options.timezone, config.use_directory_urls, self.options.intake_url
         )
@@ -130,9 +137,9 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 File.generated(config, spec.src_uri, content=spec.source(), inclusion=inclusion)
             )
             self.specs[spec.src_uri] = spec
-        for asset in ASSETS:
-            name = Path(asset).name
-            files.append(File.generated(config, asset, abs_src_path=str(PACKAGE / "assets" / name)))
+        for asset in (*ASSETS, *MODULES):
+            source = PACKAGE / "assets" / asset.removeprefix("assets/lawtrail/")
+            files.append(File.generated(config, asset, abs_src_path=str(source)))
         config.nav = self._nav(files, config)
         return files
 
@@ -235,3 +242,10 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             nav = [*nav, {self.options.nav_title: [{s.title: s.src_uri} for s in entries]}]
             nav.append({"Accountability": ACCOUNTABILITY_SRC})
         return list(nav)
+
+
+def _module_script(path: str) -> ExtraScriptValue:
+    """A `<script type="module">` entry of `extra_javascript`."""
+    script = ExtraScriptValue(path)
+    script.type = "module"
+    return script

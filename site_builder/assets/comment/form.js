@@ -1,0 +1,242 @@
+/* Lawtrail comment widget: the one comment form, moved next to the element commented on.
+ *
+ * Cloned from <template id="lt-comment-template">; opening, closing, the quote line, the
+ * character counter.
+ */
+
+import { clearErrors, clearFieldError, onSubmit, setStatus } from "./api.js";
+import { hideOffer } from "./offer.js";
+import { findQuote, highlight } from "./quote.js";
+import { MESSAGES, firstBlock, isHeading, ui, uiLang } from "./state.js";
+import { loadDraft, saveDraft } from "./storage.js";
+import { ownName, targetName } from "./targets.js";
+
+/* ---------------------------------------------------------------- the form */
+
+export function buildForm(root) {
+  var template = document.getElementById("lt-comment-template");
+  if (!template || !template.content) {
+    return null;
+  }
+  var box = template.content.firstElementChild.cloneNode(true);
+  box.hidden = true;
+  box.lang = uiLang();
+  root.parentNode.insertBefore(box, root.nextSibling);
+  var form = box.querySelector("form");
+  var parts = {
+    box: box,
+    form: form,
+    targetName: box.querySelector(".lt-form-target__name"),
+    quoteBox: box.querySelector(".lt-form-quote"),
+    quoteText: box.querySelector(".lt-form-quote__text"),
+    quoteRemove: box.querySelector(".lt-form-quote__remove"),
+    status: box.querySelector(".lt-form-status"),
+    counter: box.querySelector(".lt-counter"),
+    counterLive: box.querySelector(".lt-counter-live"),
+    submit: box.querySelector(".lt-form-submit"),
+    success: box.querySelector(".lt-form-success"),
+    fields: form.elements
+  };
+  form.addEventListener("input", onInput);
+  form.addEventListener("change", onInput);
+  form.addEventListener("submit", onSubmit);
+  box.querySelector(".lt-form-cancel").addEventListener("click", function () { closeForm(); });
+  box.querySelector(".lt-form-close").addEventListener("click", function () { closeForm(); });
+  box.querySelector(".lt-form-quote__remove").addEventListener("click", removeQuote);
+  return parts;
+}
+
+/* The form sits right after the element's own text: after a heading, or inside a
+   paragraph after its Comment button (before its points). */
+function placeForm(el) {
+  var box = ui.form.box;
+  var button = ui.buttons[el.id];
+  if (isHeading(el)) {
+    el.insertAdjacentElement("afterend", box);
+  } else if (button && button.parentNode === el) {
+    button.insertAdjacentElement("afterend", box);
+  } else {
+    el.appendChild(box);
+  }
+}
+
+export var TEXT_FIELDS = ["body", "suggestion", "rationale"];
+export var PERSON_FIELDS = ["name", "organization", "email"];
+
+export function inForm(el) {
+  return !!(el && ui.form && ui.form.box.contains(el));
+}
+
+export function field(name) {
+  return ui.form.fields.namedItem(name);
+}
+
+export function value(name) {
+  var input = field(name);
+  return input ? input.value.trim() : "";
+}
+
+/* Open (or move) the form for an element; `found` carries a quote when words were
+   selected. Text typed for this element earlier (even before a reload) comes back. */
+export function openForm(el, found, opener) {
+  if (!ui.form) {
+    return;
+  }
+  hideOffer(false);
+  var form = ui.form;
+  var same = ui.target && ui.target.el === el && !form.box.hidden;
+  var restored = false;
+  if (ui.sending && !same) {
+    return; // a comment is on its way: its answer must land in the form that sent it
+  }
+  if (!same) {
+    var saved = loadDraft(el.id);
+    resetForm();
+    if (saved) {
+      fillForm(saved);
+      restored = hasText(saved);
+    }
+    ui.target = { el: el, quote: null, range: null };
+    if (!found && saved && saved.quote) {
+      found = findQuote(el, saved.quote);
+    }
+  }
+  if (found) {
+    ui.target.quote = found.quote;
+    ui.target.range = found.range;
+  }
+  ui.opener = opener || ui.buttons[el.id] || null;
+
+  placeForm(el);
+  form.success.hidden = true;
+  form.form.hidden = false;
+  form.box.hidden = false;
+  form.targetName.textContent = targetName(el);
+  showQuote();
+  markExpanded(el);
+  updateCounter(false);
+  if (!same) {
+    clearErrors();
+    setStatus(restored ? MESSAGES.restored : "", "info");
+  }
+  if (found) {
+    saveDraft(); // keep the quote with whatever is typed for this element
+  }
+
+  reveal(el, field("body"));
+}
+
+/* Show the element's own text with the form under it, then put the cursor in the comment
+   box; scroll only when needed, so a reader who clicked a visible button stays put. */
+function reveal(el, input) {
+  var own = isHeading(el) ? el : (firstBlock(el) || el);
+  var top = own.getBoundingClientRect().top;
+  var header = document.querySelector(".md-header");
+  var covered = header ? header.getBoundingClientRect().bottom : 0;
+  if (top < covered || top > window.innerHeight * 0.6) {
+    el.scrollIntoView({ block: "start" }); // .lt-el has a scroll-margin for the header
+  }
+  if (input.getBoundingClientRect().bottom > window.innerHeight) {
+    input.scrollIntoView({ block: "nearest" });
+  }
+  input.focus({ preventScroll: true });
+}
+
+export function closeForm() {
+  if (!ui.form || ui.form.box.hidden) {
+    return;
+  }
+  ui.form.box.hidden = true;
+  highlight(null);
+  markExpanded(null);
+  var opener = ui.opener;
+  if (!opener || !document.contains(opener)) {
+    opener = ui.target && ui.buttons[ui.target.el.id];
+  }
+  ui.target = null;
+  ui.opener = null;
+  if (opener) {
+    opener.focus();
+  }
+}
+
+function markExpanded(el) {
+  for (var eid in ui.buttons) {
+    if (Object.prototype.hasOwnProperty.call(ui.buttons, eid)) {
+      ui.buttons[eid].setAttribute("aria-expanded", el && el.id === eid ? "true" : "false");
+    }
+  }
+  var marked = ui.root.querySelectorAll(".lt-el--commenting");
+  for (var i = 0; i < marked.length; i++) {
+    marked[i].classList.remove("lt-el--commenting");
+  }
+  if (el) {
+    el.classList.add("lt-el--commenting");
+  }
+}
+
+function showQuote() {
+  var quote = ui.target.quote;
+  ui.form.quoteBox.hidden = !quote;
+  ui.form.quoteText.textContent = quote ? quote.exact : "";
+  ui.form.quoteRemove.textContent = "Comment on the whole of " + ownName(ui.target.el) + " instead";
+  highlight(quote ? ui.target.range : null);
+}
+
+function removeQuote() {
+  ui.target.quote = null;
+  ui.target.range = null;
+  showQuote();
+  saveDraft();
+  field("body").focus();
+}
+
+export function resetForm() {
+  TEXT_FIELDS.forEach(function (name) { field(name).value = ""; });
+  // Name, organisation and e-mail stay from the last comment: the same person goes on.
+  field("consent").checked = false;
+  field("website").value = "";
+}
+
+function fillForm(saved) {
+  TEXT_FIELDS.concat(PERSON_FIELDS).forEach(function (name) {
+    if (typeof saved[name] === "string" && saved[name]) {
+      field(name).value = saved[name];
+    }
+  });
+  field("consent").checked = saved.consent === true;
+}
+
+export function hasText(saved) {
+  return TEXT_FIELDS.some(function (name) { return !!(saved[name] && saved[name].trim()); });
+}
+
+/* Characters as the server counts them (code points, not UTF-16 units). */
+export function length(text) {
+  var surrogates = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);
+  return text.length - (surrogates ? surrogates.length : 0);
+}
+
+/* "4,870 characters left" / "12 characters too many"; read out a moment after typing stops. */
+function updateCounter(announce) {
+  var left = ui.maxBody - length(field("body").value);
+  var text = left >= 0
+    ? left.toLocaleString("en") + (left === 1 ? " character left" : " characters left")
+    : (-left).toLocaleString("en") + (left === -1 ? " character too many" : " characters too many");
+  ui.form.counter.textContent = text;
+  ui.form.counter.classList.toggle("lt-counter--over", left < 0);
+  window.clearTimeout(ui.counterTimer);
+  if (announce && left < 500) {
+    ui.counterTimer = window.setTimeout(function () { ui.form.counterLive.textContent = text; }, 1000);
+  }
+}
+
+function onInput(event) {
+  if (event.target.name === "body") {
+    updateCounter(true);
+  }
+  if (event.target.getAttribute("aria-invalid") === "true") {
+    clearFieldError(event.target);
+  }
+  saveDraft();
+}

@@ -20,7 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from site_builder import ids
 from site_builder.diff import TextBlock
-from site_builder.ids import ARTICLE_LEVEL, Step, element_eid, is_unit, own_label, unique_eid
+from site_builder.ids import ARTICLE_LEVEL, Step, element_eid, is_unit, unique_eid
 
 # Unit words and the Akoma Ntoso abbreviation each maps to. Kazakh puts the number first
 # ("5-бап"), the other languages after the word ("Article 5", "Статья 5").
@@ -302,7 +302,7 @@ class _Walker:
         heading.set("class", f"lt-el lt-{abbr}")
         heading.set("data-lt-wid", eid)
         _set_labels(heading, path)
-        _add_link(heading, eid, own_label(abbr, num))
+        _add_link(heading, eid, ids.own_label(abbr, num))
         fields = {"num": num, "heading": _heading_title(text)}
         self.units.append((eid, abbr, level, len(self.outline.blocks), self._reserve(), fields))
         self._block(f"h{level}", text, eid)
@@ -319,7 +319,7 @@ class _Walker:
         _set_labels(div, path)
         start, slot = len(self.outline.blocks), self._reserve()
         first = True
-        name = own_label(kind, num)
+        name = ids.own_label(kind, num)
         for child in list(div):
             if child.get("data-lt-kind"):
                 self._numbered(child, eid)

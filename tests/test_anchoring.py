@@ -16,10 +16,9 @@ from site_builder.anchoring import (
     Anchor,
     Reanchorer,
     Target,
-    _distance,
-    _end_distances,
     reanchor,
 )
+from site_builder.anchoring.edits import distance, end_distances
 from site_builder.lineage import trace_wids
 from site_builder.render import Edition, Renderer
 
@@ -448,8 +447,8 @@ def test_bit_parallel_edit_distances_agree_with_the_textbook_table(seed: int) ->
         for i, char in enumerate(a, 1):
             row = _dp_row(row, i, char, b)
             free = _dp_row(free, i, char, b)
-        assert _distance(a, b) == row[-1]
-        assert _end_distances(a, b) == free[1:]
+        assert distance(a, b) == row[-1]
+        assert end_distances(a, b) == free[1:]
 
 
 def _dp_row(previous: list[int], i: int, char: str, b: str) -> list[int]:

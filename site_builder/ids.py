@@ -8,14 +8,14 @@ points carry their container's. A wId is the eId an element had when it first ap
 (see `lineage`).
 
 Labels name elements the way readers cite them: "Article 5, paragraph 2", "Статья 5,
-пункт 2", "5-бап, 2-тармақ". The builder writes them into the page (`label_attributes`), so
+пункт 2", "5-бап, 2-тармақ". The builder writes them into the page (`page_labels`), so
 the page script shows them and never parses an eId. `UNIT_WORDS` is the one table a
 translator touches to add a language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Units group the text under headings; the numbered kinds are lines inside them.
@@ -186,24 +186,23 @@ def label_within(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> str:
     return text
 
 
-def label_attributes(
-    path: Sequence[Step], language: str = DEFAULT_LANGUAGE
-) -> Iterable[tuple[str, str]]:
-    """The data attributes that carry an element's labels into the page.
+def page_labels(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """An element's labels as the page script receives them.
 
-    `data-lt-label` is the full label ("Article 5, paragraph 2"); `data-lt-label-own`
-    ("paragraph 2") and `data-lt-label-within` ("paragraph 2 of Article 5") follow where
-    they differ from it (not for a unit), and the page script falls back to the full label.
+    `label` is the full label ("Article 5, paragraph 2"); `own` ("paragraph 2") and
+    `within` ("paragraph 2 of Article 5") follow where they differ from it (not for a
+    unit), and the page script falls back to the full label.
     """
     full = full_label(path, language)
-    yield "data-lt-label", full
+    labels = {"label": full}
     kind, num = path[-1]
     for name, value in (
-        ("data-lt-label-own", own_label(kind, num, language)),
-        ("data-lt-label-within", label_within(path, language)),
+        ("own", own_label(kind, num, language)),
+        ("within", label_within(path, language)),
     ):
         if value != full:
-            yield name, value
+            labels[name] = value
+    return labels
 
 
 def _words(language: str) -> UnitWords:

@@ -297,11 +297,10 @@ class _Walker:
             return
         abbr, num = found
         eid = unique_eid(element_eid(abbr, num), self.used)
-        path = self.paths[eid] = self._path(((abbr, num),))
+        self.paths[eid] = self._path(((abbr, num),))
         heading.set("id", eid)
         heading.set("class", f"lt-el lt-{abbr}")
         heading.set("data-lt-wid", eid)
-        _set_labels(heading, path)
         _add_link(heading, eid, ids.own_label(abbr, num))
         fields = {"num": num, "heading": _heading_title(text)}
         self.units.append((eid, abbr, level, len(self.outline.blocks), self._reserve(), fields))
@@ -316,7 +315,6 @@ class _Walker:
         div.set("data-lt-wid", eid)
         for attr in ("data-lt-kind", "data-lt-style", "data-lt-num"):
             del div.attrib[attr]
-        _set_labels(div, path)
         start, slot = len(self.outline.blocks), self._reserve()
         first = True
         name = ids.own_label(kind, num)
@@ -385,12 +383,6 @@ def _heading_title(text: str) -> str:
         if found:
             return re.sub(r"^[\s.:—–-]+", "", text.strip()[found.end() :]).strip()
     return text.strip()
-
-
-def _set_labels(element: etree.Element, path: tuple[Step, ...]) -> None:
-    """Write the element's labels into the page: the script names it from them."""
-    for name, value in ids.label_attributes(path):
-        element.set(name, value)
 
 
 def _add_link(element: etree.Element, eid: str, name: str, before: bool = False) -> None:

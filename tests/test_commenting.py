@@ -229,14 +229,14 @@ def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path,
 def test_elements_are_named_by_the_labels_the_builder_wrote(
     page: Any, served: tuple[str, Path, str]
 ) -> None:
-    """The button, the form and its quote line name an element by its data-lt-label*
-    attributes, with the numbers as written, never by parsing its eId."""
+    """The button, the form and its quote line name an element by the labels the builder
+    wrote into the page, with the numbers as written, never by parsing its eId."""
     url, _, _ = served
     page.goto(url + "/drafts/transfers/")
     page.wait_for_selector(".lt-text[data-lt-comments]")
-    point = page.locator("#art_3bis__para_1__point_b")
-    assert point.get_attribute("data-lt-label") == "Article 3 bis, paragraph 1, point б"
-    within = point.get_attribute("data-lt-label-within")
+    labels = json.loads(page.locator("#lt-labels").text_content())
+    assert labels["art_3bis__para_1__point_b"]["label"] == "Article 3 bis, paragraph 1, point б"
+    within = labels["art_3bis__para_1__point_b"]["within"]
     assert within == "point б of paragraph 1 of Article 3 bis"
     button = page.locator('button.lt-cbtn[data-lt-target="art_3bis__para_1__point_b"]')
     assert button.get_attribute("aria-label") == f"Comment on {within}"

@@ -11,10 +11,10 @@ from site_builder.ids import (
     element_eid,
     full_label,
     kind_of,
-    label_attributes,
     label_within,
     new_wid,
     own_label,
+    page_labels,
     unique_eid,
 )
 
@@ -85,13 +85,13 @@ def test_the_label_within_starts_with_the_element_where_the_language_allows(
     assert label_within(path, language) == expected
 
 
-def test_label_attributes_carry_only_what_differs() -> None:
+def test_page_labels_carry_only_what_differs() -> None:
     """A unit carries its one label; a paragraph its full, own and inner-first labels."""
-    assert dict(label_attributes([("art", "5")])) == {"data-lt-label": "Article 5"}
-    assert dict(label_attributes([("art", "5"), ("para", "2.")])) == {
-        "data-lt-label": "Article 5, paragraph 2",
-        "data-lt-label-own": "paragraph 2",
-        "data-lt-label-within": "paragraph 2 of Article 5",
+    assert page_labels([("art", "5")]) == {"label": "Article 5"}
+    assert page_labels([("art", "5"), ("para", "2.")]) == {
+        "label": "Article 5, paragraph 2",
+        "own": "paragraph 2",
+        "within": "paragraph 2 of Article 5",
     }
 
 

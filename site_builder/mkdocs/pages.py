@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from site_builder.discussion import inject_threads
 from site_builder.frontmatter import LIFECYCLE, STAGES
 from site_builder.history import Removal
+from site_builder.ids import page_labels
 from site_builder.limits import MAX_BODY
 from site_builder.redline import (
     Sides,
@@ -278,7 +279,7 @@ class SiteContext:
             )
         return pages
 
-    def _commenting(self, published: Published) -> dict[str, str | int] | None:
+    def _commenting(self, published: Published) -> dict[str, Any] | None:
         """What the comment widget needs, on drafts in discussion with a committed text.
 
         Whether the window is open today is for the browser (and the intake) to decide."""
@@ -300,6 +301,15 @@ class SiteContext:
             "opens": window.opens.isoformat(),
             "closes": window.closes.isoformat(),
             "max_body": MAX_BODY,
+            # Only a page that takes comments names its elements for the script, in one
+            # map: labels on every element of every revision page weighed a fifth of a
+            # long code's HTML.
+            "labels": {
+                element.eid: page_labels(element.path)
+                for element in published.current.rendering.outline.elements
+            }
+            if published.current
+            else {},
         }
 
     def _revision(self, slug: str, edition: Edition, editions: list[Edition]) -> dict[str, Any]:

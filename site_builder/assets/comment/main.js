@@ -117,6 +117,16 @@ function bindGlobals() {
 
 /* ---------------------------------------------------------------- start */
 
+/* Each element's names, as the builder wrote them: {eId: {label, own?, within?}}. */
+function readLabels() {
+  var data = document.getElementById("lt-labels");
+  try {
+    return data ? JSON.parse(data.textContent) : {};
+  } catch (err) {
+    return {};
+  }
+}
+
 export function start() {
   var root = document.querySelector(".lt-text[data-lt-intake]");
   if (!root) {
@@ -133,6 +143,7 @@ export function start() {
     draft: root.dataset.ltDraft,
     revision: root.dataset.ltRevision,
     maxBody: Number(root.dataset.ltMaxBody),
+    labels: readLabels(),
     open: phase === "open",
     buttons: {},
     form: null,

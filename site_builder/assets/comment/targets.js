@@ -9,22 +9,28 @@ import { ICON, firstBlock, isHeading, ui, uiLang } from "./state.js";
 
 /* ---------------------------------------------------------------- naming elements */
 
-/* Each element carries data-lt-label ("Article 5, paragraph 2") and, where they differ,
-   data-lt-label-own ("paragraph 2") and data-lt-label-within ("paragraph 2 of Article 5"). */
+/* The builder names each element in one map, by id ("lt-labels" in the page): `label`
+   ("Article 5, paragraph 2") and, where they differ, `own` ("paragraph 2") and `within`
+   ("paragraph 2 of Article 5"). */
+function names(el) {
+  return ui.labels[el.id] || { label: el.id };
+}
 
 /* "Comment on paragraph 2 of Article 5" */
 function buttonName(el) {
-  return "Comment on " + (el.dataset.ltLabelWithin || el.dataset.ltLabel);
+  var n = names(el);
+  return "Comment on " + (n.within || n.label);
 }
 
 /* "Article 5, paragraph 2" */
 export function targetName(el) {
-  return el.dataset.ltLabel;
+  return names(el).label;
 }
 
 /* "paragraph 2" */
 export function ownName(el) {
-  return el.dataset.ltLabelOwn || el.dataset.ltLabel;
+  var n = names(el);
+  return n.own || n.label;
 }
 
 /* ---------------------------------------------------------------- Comment buttons */

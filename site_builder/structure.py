@@ -17,6 +17,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from site_builder import ids
 from site_builder.diff import TextBlock
@@ -196,7 +197,7 @@ class NumberedBlockProcessor(BlockProcessor):
         p = etree.SubElement(div, "p")
         number = etree.SubElement(p, "span")
         number.set("class", "lt-num")
-        number.text = label
+        number.text = AtomicString(label)  # a number, never Markdown: inline patterns skip it
         number.tail = " " + "\n".join([lines[0][len(label) :].strip(), *lines[1:]]).strip()
 
 

@@ -59,7 +59,7 @@ def state() -> IntakeState:
 def submit_review() -> tuple[Response, int, dict[str, str]]:
     """Accept a review: validate, store durably, then answer with its tracking number."""
     if request.mimetype != "application/json":
-        raise Rejection(415, "unsupported_media_type", "Send the review as application/json.", None)
+        raise Rejection("unsupported_media_type", "Send the review as application/json.", None)
     payload = _read_json(int(current_app.config["MAX_BODY_BYTES"]))
     now = datetime.now(UTC)
     intake = state()
@@ -72,9 +72,7 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
             intake.spool.save(submission.review, submission.contact)
     except SpoolError as err:
         current_app.logger.error("spool refused a review: %s", err)
-        raise Rejection(
-            503, "unavailable", "Comments cannot be stored right now; try later."
-        ) from err
+        raise Rejection("unavailable", "Comments cannot be stored right now; try later.") from err
     review_id = submission.review.id
     status_url = url_for("api.review_status", review_id=review_id)
     body = {"id": review_id, "status": "pending", "status_url": status_url}
@@ -85,7 +83,7 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
 def review_status(review_id: str) -> Response:
     """Where a submission stands: pending, merged or rejected; no personal data."""
     if not REVIEW_ID.match(review_id):
-        raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
+        raise Rejection("unknown_review", "There is no review with that number.", "id")
     intake = state()
     decided = intake.spool.decision(review_id)
     if decided is not None and decided.decision.status == "rejected":
@@ -100,7 +98,7 @@ def review_status(review_id: str) -> Response:
     if review is not None:
         body = {"id": review_id, "status": "pending", "draft": review.draft}
         return jsonify({**body, "submitted": timestamp(review.submitted)})
-    raise Rejection(404, "unknown_review", "There is no review with that number.", "id")
+    raise Rejection("unknown_review", "There is no review with that number.", "id")
 
 
 @bp.get("/drafts/<slug>")
@@ -109,7 +107,7 @@ def draft_status(slug: str) -> Response:
     corpus = state().corpus
     published = corpus.drafts.get(slug)
     if published is None:
-        raise Rejection(404, "unknown_draft", f"There is no draft '{slug}'.", "slug")
+        raise Rejection("unknown_draft", f"There is no draft '{slug}'.", "slug")
     draft = published.draft
     window = draft.meta.discussion
     return jsonify(
@@ -148,20 +146,18 @@ def _read_json(limit: int) -> Any:
     """The body as JSON, refusing more than `limit` bytes whether or not it is chunked."""
     length = request.content_length
     if length is not None and length > limit:
-        raise Rejection(413, "too_large", f"The request body is over {limit} bytes.")
+        raise Rejection("too_large", f"The request body is over {limit} bytes.")
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
-        raise Rejection(413, "too_large", f"The request body is over {limit} bytes.")
+        raise Rejection("too_large", f"The request body is over {limit} bytes.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise Rejection(400, "invalid_encoding", "The request body is not valid UTF-8.") from err
+        raise Rejection("invalid_encoding", "The request body is not valid UTF-8.") from err
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as err:
-        raise Rejection(
-            400, "malformed_json", f"The request body is not valid JSON: {err}"
-        ) from err
+        raise Rejection("malformed_json", f"The request body is not valid JSON: {err}") from err
 
 
 def _allowed_origins(app: Flask) -> list[str]:
@@ -179,13 +175,26 @@ def _refuse_foreign_origin() -> None:
         origin.rstrip("/") != own
         and origin.rstrip("/") not in current_app.extensions["lawtrail_origins"]
     ):
-        raise Rejection(
-            403, "forbidden_origin", f"Requests from {origin} are not accepted.", "Origin"
-        )
+        raise Rejection("forbidden_origin", f"Requests from {origin} are not accepted.", "Origin")
+
+
+# What each refusal means over HTTP; anything not listed is a 422 (well-formed, but wrong).
+_STATUS = {
+    "malformed_json": 400,
+    "invalid_encoding": 400,
+    "unknown_draft": 404,
+    "unknown_review": 404,
+    "discussion_closed": 409,
+    "draft_removed": 409,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "forbidden_origin": 403,
+    "unavailable": 503,
+}
 
 
 def _rejection(err: Rejection) -> tuple[Response, int]:
-    return jsonify(err.body()), err.status
+    return jsonify(err.body()), _STATUS.get(err.code, 422)
 
 
 def _spool_unavailable(err: SpoolError) -> tuple[Response, int]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from site_builder.corpus import Corpus
+from site_builder.errors import LawtrailError
 from site_builder.frontmatter import SLUG
 from site_builder.limits import (
     MAX_BODY,
@@ -39,12 +40,14 @@ _AUTHOR = {"name", "organization"}
 _CONTACT = {"email"}
 
 
-class Rejection(Exception):
-    """A submission refused: the HTTP status, an error code, a message and the field."""
+class Rejection(LawtrailError):
+    """A submission refused: an error code, a message and the field.
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    What the code means over HTTP (its status) is the API's business: `intake/api.py`.
+    """
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
-        self.status = status
         self.code = code
         self.message = message
         self.field = field
@@ -78,16 +81,13 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
     data = _object(payload, _TOP, "", required={"draft", "revision", "comments"})
     slug = _text(data["draft"], "draft", 100)
     if not SLUG.match(slug):
-        raise Rejection(
-            422, "invalid_field", "draft: expected a draft slug such as water-code", "draft"
-        )
+        raise Rejection("invalid_field", "draft: expected a draft slug such as water-code", "draft")
     if slug not in corpus.drafts:
-        raise Rejection(404, "unknown_draft", f"There is no draft '{slug}'.", "draft")
+        raise Rejection("unknown_draft", f"There is no draft '{slug}'.", "draft")
     revision = _text(data["revision"], "revision", 40).lower()
     edition = corpus.edition(slug, revision) if _REVISION.match(revision) else None
     if edition is None or edition.version is None:
         raise Rejection(
-            422,
             "unknown_revision",
             f"revision: '{revision}' is not a revision of draft '{slug}'; reload the page.",
             "revision",
@@ -95,7 +95,6 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
     removed = corpus.drafts[slug].draft.removed
     if removed is not None:
         raise Rejection(
-            409,
             "draft_removed",
             f"Draft '{slug}' was removed from the repository on {removed.date.date()} "
             f"(commit {removed.short}); it takes no comments.",
@@ -105,7 +104,7 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
         window = corpus.drafts[slug].draft.meta.discussion
         when = f" (open {window.opens} to {window.closes})" if window else ""
         raise Rejection(
-            409, "discussion_closed", f"Draft '{slug}' is not open for comments now{when}.", "draft"
+            "discussion_closed", f"Draft '{slug}' is not open for comments now{when}.", "draft"
         )
     website = _text(data.get("website", ""), "website", MAX_NAME, empty=True)
     comments = _list(data["comments"], "comments")
@@ -132,7 +131,6 @@ def _comment(raw: Any, where: str, edition: Edition, cid: str) -> Comment:
     element = edition.rendering.outline.find(eid)
     if element is None:
         raise Rejection(
-            422,
             "unknown_element",
             f"{where}.target.eid: there is no element '{eid}' in this revision.",
             f"{where}.target.eid",
@@ -168,7 +166,6 @@ def _quote(raw: Any, where: str, element_text: str) -> Quote:
     # Browsers join blocks with newlines where the outline uses one; compare words only.
     if _words(exact) not in _words(element_text):
         raise Rejection(
-            422,
             "quote_not_found",
             f"{where}.exact: the quoted words do not occur in that element of this revision.",
             f"{where}.exact",
@@ -194,7 +191,7 @@ def _contact(raw: Any) -> dict[str, str] | None:
         return None
     if not _EMAIL.match(email):
         raise Rejection(
-            422, "invalid_field", "contact.email: expected an e-mail address", "contact.email"
+            "invalid_field", "contact.email: expected an e-mail address", "contact.email"
         )
     return {"email": email}
 
@@ -204,28 +201,24 @@ def _object(
 ) -> dict[str, Any]:
     name = where or "the request body"
     if not isinstance(raw, dict):
-        raise Rejection(422, "invalid_type", f"{name}: expected a JSON object", where or None)
+        raise Rejection("invalid_type", f"{name}: expected a JSON object", where or None)
     for key in sorted(raw):
         if key not in allowed:
             field = f"{where}.{key}" if where else key
             known = ", ".join(sorted(allowed))
-            raise Rejection(
-                422, "unknown_field", f"{field}: unknown field; expected {known}", field
-            )
+            raise Rejection("unknown_field", f"{field}: unknown field; expected {known}", field)
     for key in sorted(required):
         if key not in raw:
             field = f"{where}.{key}" if where else key
-            raise Rejection(422, "missing_field", f"{field}: this field is required", field)
+            raise Rejection("missing_field", f"{field}: this field is required", field)
     return raw
 
 
 def _list(raw: Any, where: str) -> list[Any]:
     if not isinstance(raw, list):
-        raise Rejection(422, "invalid_type", f"{where}: expected a list", where)
+        raise Rejection("invalid_type", f"{where}: expected a list", where)
     if not 1 <= len(raw) <= MAX_COMMENTS:
-        raise Rejection(
-            422, "invalid_length", f"{where}: expected 1 to {MAX_COMMENTS} comments", where
-        )
+        raise Rejection("invalid_length", f"{where}: expected 1 to {MAX_COMMENTS} comments", where)
     return raw
 
 
@@ -240,14 +233,13 @@ def _text(
 ) -> str:
     """A bounded string, normalised to NFC, without control characters."""
     if not isinstance(raw, str):
-        raise Rejection(422, "invalid_type", f"{where}: expected a string", where)
+        raise Rejection("invalid_type", f"{where}: expected a string", where)
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
     allowed = "\n\t" if multiline else ""
     for char in text:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in allowed) or category == "Cs":
             raise Rejection(
-                422,
                 "invalid_character",
                 f"{where}: control character U+{ord(char):04X} is not allowed",
                 where,
@@ -255,10 +247,10 @@ def _text(
     if strip:
         text = text.strip()
     if not text.strip() and not empty:
-        raise Rejection(422, "invalid_length", f"{where}: must not be empty", where)
+        raise Rejection("invalid_length", f"{where}: must not be empty", where)
     if len(text) > limit:
         raise Rejection(
-            422, "invalid_length", f"{where}: {len(text)} characters; at most {limit}", where
+            "invalid_length", f"{where}: {len(text)} characters; at most {limit}", where
         )
     return text
 

@@ -115,7 +115,7 @@ def draft_status(slug: str) -> Response:
             "slug": slug,
             "title": draft.meta.title,
             "stage": draft.meta.stage,
-            "revision": draft.latest.revision.sha if draft.latest else None,
+            "revision": draft.in_force.revision.sha if draft.in_force else None,
             "discussion": {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()}
             if window
             else None,

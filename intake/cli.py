@@ -307,7 +307,8 @@ def check_command(
         except ReviewError as err:
             errors.extend(err.messages)
             continue
-        found = [f"{b.message} [{b.rule}]" for b in check_rules(published, merged, minimum)]
+        rules = check_rules(published, merged, minimum, corpus.timezone)
+        found = [f"{b.message} [{b.rule}]" for b in rules]
         window = draft.meta.discussion
         closes = window.closes if window else None
         late = figures(merged, closes, today, overdue_after).overdue
@@ -375,6 +376,16 @@ def new_draft_command(
     help="The shortest window allowed, both ends counted. "
     f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Close the discussion before its window ends (needs --reason).",
+)
+@click.option(
+    "--reason",
+    help="With --force: why the discussion closes early; public, in the commit and on the "
+    "timeline.",
+)
 @click.pass_obj
 def stage_command(
     settings: Settings,
@@ -383,19 +394,38 @@ def stage_command(
     opens: dt.datetime | None,
     closes: dt.datetime | None,
     min_days: int | None,
+    force: bool,
+    reason: str | None,
 ) -> None:
     """Move a draft to another stage.
 
     Changes 'stage:' (and 'discussion:' when --opens and --closes are given) in the front
-    matter, keeping the rest of the file byte for byte, and commits it.
+    matter, keeping the rest of the file byte for byte, and commits it. A discussion window
+    is a promise: once it opened it can only be extended, and the draft leaves discussion
+    for revision or adoption after it closed, unless --force is given with a public --reason.
     """
     if (opens is None) != (closes is None):
         raise click.ClickException("Pass both --opens and --closes, or neither.")
+    if force != (reason is not None):
+        raise click.ClickException(
+            "Pass --force and --reason together: closing a discussion early needs a public "
+            "reason, and a reason is given only for that."
+        )
     window = (opens.date(), closes.date()) if opens and closes else None
     minimum = settings.options().min_discussion_days if min_days is None else min_days
     ws = settings.workspace()
-    sha = move_stage(ws, slug, stage, window, minimum, ws.identity(None))
-    click.echo(f"Moved {slug} to stage {stage} ({sha[:10]}).")
+    sha = move_stage(
+        ws,
+        slug,
+        stage,
+        window,
+        minimum,
+        ws.identity(None),
+        settings.today(),
+        reason=reason,
+        timezone=settings.options().timezone,
+    )
+    click.echo(f"{ws.git('log', '-1', '--format=%s', sha)} ({sha[:10]}).")
 
 
 def _prepare(

@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
-from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG
+from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG, DiscussionWindow, DraftMeta
+from site_builder.lifecycle import CLOSING, FORCED_TRAILER, State, judge, window_change
 
 SUMMARY_PLACEHOLDER = (
     "Replace this placeholder with a plain-language summary: what the act changes, "
     "for whom, and why."
 )
+MAX_REASON = 200  # characters of a forced move's public reason
 SKELETON = "## Chapter 1. General provisions\n\n### Article 1. Purpose\n\n1. ...\n"
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n|$)")
 _FENCE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?\n?$")
@@ -68,17 +71,31 @@ def move_stage(
     window: tuple[dt.date, dt.date] | None,
     min_days: int,
     who: Identity,
+    today: dt.date,
+    *,
+    reason: str | None = None,
+    timezone: str = "UTC",
 ) -> str:
     """Change a draft's `stage` (and `discussion` window) and commit; returns the sha.
 
-    Only those front-matter lines change: the rest of the file is kept byte for byte.
+    Only those front-matter lines change: the rest of the file is kept byte for byte. The
+    window rules of `site_builder.lifecycle` are applied to the move as `lawtrail check`
+    applies them to the commit afterwards.
+
+    Args:
+        window: the new window (opens, closes), or None to keep the one there is.
+        today: the day of the move in the site's time zone (`timezone`, for messages).
+        reason: the public reason for closing a discussion early (`--force`); recorded in
+            the commit as its `Lawtrail-Forced:` trailer.
 
     Raises:
-        ModerationError: a move the lifecycle forbids, a missing or short window, an
-            unknown draft, or a work tree that is not ready.
+        ModerationError: a move the lifecycle or the window rules forbid, a missing or
+            short window, an unknown draft, or a work tree that is not ready.
     """
     path = ws.drafts_dir / slug / "draft.md"
     label = ws.label(path)
+    if reason is not None:
+        reason = _check_reason(reason)
     with ws.locked():
         if not SLUG.fullmatch(slug) or not path.is_file():
             raise ModerationError(
@@ -94,8 +111,12 @@ def move_stage(
         before = _validated(text, label)
         _check_move(before["stage"], stage, window, label)
         _check_window(stage, window, min_days)
-        new = _edit_front_matter(text, stage, window, label)
-        after = _validated(new, label)
+        meta = _meta(before, label)
+        old = State(meta.stage, meta.discussion)
+        new = State(stage, DiscussionWindow(*window) if window else meta.discussion)
+        _check_rules(old, new, Move(slug, label, today, timezone, reason))
+        edited = _edit_front_matter(text, stage, window, label)
+        after = _validated(edited, label)
         kept = {k: v for k, v in before.items() if k not in ("stage", "discussion")}
         expected = before.get("discussion")
         if window is not None:
@@ -109,7 +130,103 @@ def move_stage(
                 f"{label}: the front matter is laid out in a way lawtrail cannot change "
                 "safely; edit 'stage:' by hand and commit."
             )
-        return ws.commit({path: new.encode("utf-8")}, f"Move {slug} to stage {stage}", who)
+        message = _message(slug, old, new, today, reason)
+        return ws.commit({path: edited.encode("utf-8")}, message, who)
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where and when a stage move happens, for its checks and messages."""
+
+    slug: str
+    label: str  # the draft's file as messages name it
+    today: dt.date  # in the site's time zone
+    timezone: str
+    reason: str | None  # the public reason of a forced move
+
+
+def _check_rules(old: State, new: State, move: Move) -> None:
+    """Refuse a move that breaks a window rule, saying what to do instead."""
+    held = old.stage in ("discussion", *CLOSING)
+    problems = judge(old, new, move.today, held=held, forced=move.reason is not None)
+    if move.reason is not None and not any(
+        p.rule == "closed-early" for p in judge(old, new, move.today, held=held, forced=False)
+    ):
+        raise ModerationError(
+            "--force is only for closing a discussion before its window ends, and this move "
+            "closes none; run it again without --force and --reason."
+        )
+    today = f"{move.today} in {move.timezone}"
+    window = old.window
+    for problem in problems:
+        if problem.rule == "closed-early" and window is not None:
+            raise ModerationError(
+                f"{move.label}: its discussion runs until {window.closes} inclusive (today "
+                f"is {today}); moving it to {new.stage} now would close the discussion "
+                f"early. Wait until {window.closes + dt.timedelta(days=1)}, or, if it must "
+                "close now, pass --force with a public --reason: it is recorded in the "
+                "commit and shown on the timeline."
+            )
+        if problem.rule == "no-discussion":
+            raise ModerationError(
+                f"{move.label} is in stage {old.stage} and has not been in public "
+                f"discussion; open it first: lawtrail drafts stage {move.slug} discussion "
+                "--opens YYYY-MM-DD --closes YYYY-MM-DD."
+            )
+        if problem.rule == "window-changed" and window is not None:
+            raise ModerationError(
+                f"{move.label}: the discussion window {window.opens} to {window.closes} "
+                f"has opened (today is {today}); it can only be extended: pass --opens "
+                f"{window.opens} and a --closes after {window.closes}."
+            )
+        if problem.rule == "backdated-window" and new.window is not None:
+            raise ModerationError(
+                f"--opens {new.window.opens} is before today ({today}): a discussion window "
+                f"may not open before the day it is set. Pass --opens {move.today} or later."
+            )
+        raise ModerationError(f"{move.label}: this move {problem.text}.")
+
+
+def _message(slug: str, old: State, new: State, today: dt.date, reason: str | None) -> str:
+    """The commit message: what the move did to the stage or the window, and a forced
+    move's public reason as its trailer."""
+    window = new.window
+    change = window_change(old, new, today)
+    if new.stage != old.stage or window is None:
+        subject = f"Move {slug} to stage {new.stage}"
+    elif change == "extended":
+        subject = f"Extend the discussion of {slug} to {window.closes}"
+    elif change == "new":
+        subject = f"Open a new discussion of {slug}: {window.opens} to {window.closes}"
+    else:
+        subject = f"Change the discussion window of {slug} to {window.opens} to {window.closes}"
+    if reason is None or old.window is None:
+        return subject
+    closes = old.window.closes
+    return (
+        f"{subject}\n\nThe discussion was to run until {closes}; it is closed early, on "
+        f"{today}.\n\n{FORCED_TRAILER}: {reason}"
+    )
+
+
+def _check_reason(reason: str) -> str:
+    """A forced move's public reason: one line, short enough for a timeline."""
+    reason = reason.strip()
+    if not reason or not reason.isprintable() or len(reason) > MAX_REASON:
+        raise ModerationError(
+            f"--reason must be one line of 1 to {MAX_REASON} characters: it is published "
+            "on the draft's timeline, e.g. 'the court annulled the underlying act'."
+        )
+    return reason
+
+
+def _meta(raw: dict[str, Any], label: str) -> DraftMeta:
+    """The validated front matter of the draft before the move."""
+    try:
+        meta, _ = validate_meta(raw, label)
+    except DraftError as err:
+        raise ModerationError("\n".join(err.messages)) from err
+    return meta
 
 
 def _validated(text: str, label: str) -> dict[str, Any]:
@@ -128,6 +245,11 @@ def _check_move(
     if current in FINAL_STAGES:
         raise ModerationError(
             f"{label} is {current}: a draft never leaves stage adopted or withdrawn."
+        )
+    if window is not None and stage != "discussion":
+        raise ModerationError(
+            "--opens and --closes set the window of a discussion: pass them with stage "
+            "discussion. A later stage keeps the window that ran, as the record of it."
         )
     if stage == "withdrawn":
         return

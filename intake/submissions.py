@@ -85,13 +85,14 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
     if slug not in corpus.drafts:
         raise Rejection("unknown_draft", f"There is no draft '{slug}'.", "draft")
     revision = _text(data["revision"], "revision", 40).lower()
-    edition = corpus.edition(slug, revision) if _REVISION.match(revision) else None
-    if edition is None or edition.version is None:
+    seen = corpus.edition(slug, revision) if _REVISION.match(revision) else None
+    if seen is None:
         raise Rejection(
             "unknown_revision",
             f"revision: '{revision}' is not a revision of draft '{slug}'; reload the page.",
             "revision",
         )
+    sha, edition = seen  # the commit the reader saw, and the text in force at it
     removed = corpus.drafts[slug].draft.removed
     if removed is not None:
         raise Rejection(
@@ -112,7 +113,7 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
     review = Review(
         id=review_id,
         draft=slug,
-        revision=edition.version.revision.sha,
+        revision=sha,
         submitted=now.replace(microsecond=0),
         comments=tuple(
             _comment(raw, f"comments[{n}]", edition, comment_id(review_id, n + 1))

@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from site_builder.lifecycle import read_steps
 from site_builder.render import Published
 from site_builder.reviews import Review
 
@@ -32,12 +33,25 @@ class Figures:
         return self.answered / self.received if self.received else None
 
 
+# What a breach committed in history leaves to do: the commit stays on the public record.
+_RECORD = {
+    "closed-early": "The move stays on the record; a discussion closed early on purpose "
+    "states why: 'lawtrail drafts stage --force --reason'.",
+    "window-changed": "The change stays on the record; a running window can only be "
+    "extended, and a new discussion needs a new window once the old one has closed.",
+    "backdated-window": "Comments could not be made on the days before it; a window opens "
+    "on the day it is set or later.",
+    "no-discussion": "A draft is revised or adopted after a public discussion: 'lawtrail "
+    "drafts stage SLUG discussion --opens ... --closes ...'.",
+}
+
+
 @dataclass(frozen=True)
 class Breach:
     """A rule a draft's consultation broke."""
 
     slug: str
-    rule: str  # short-window, changed-after-close, adopted-unanswered
+    rule: str  # short-window, closed-early, window-changed, ..., adopted-unanswered
     message: str
 
 
@@ -74,10 +88,16 @@ def answer_delays(reviews: Iterable[Review]) -> list[int]:
     ]
 
 
-def check_rules(published: Published, reviews: Sequence[Review], min_days: int) -> list[Breach]:
+def check_rules(
+    published: Published, reviews: Sequence[Review], min_days: int, timezone: str = "UTC"
+) -> list[Breach]:
     """The rules of public discussion a draft broke, from its committed history.
 
     - the discussion window is shorter than `min_days` (both ends counted);
+    - the window rules of `lifecycle` on every commit: a discussion closed early with no
+      public reason, a window changed after it opened (but for an extension) or rewritten
+      after the discussion, a window opening before the day it was set, a draft revised or
+      adopted without a discussion; each commit's day is its date in `timezone`;
     - the text changed after the window closed while the draft stayed in discussion with
       the same window (a new window must be opened for a changed text);
     - the draft was adopted with comments still unanswered.
@@ -97,24 +117,31 @@ def check_rules(published: Published, reviews: Sequence[Review], min_days: int) 
                     f"{days} days; the minimum is {min_days}. Set 'closes' later.",
                 )
             )
-    editions = [e.version for e in published.versions if e.version is not None]
-    for before, after in itertools.pairwise(editions):
-        closed = before.window.closes if before.window else None
+    steps = read_steps(draft.versions, timezone)
+    for step in steps:
+        for problem in step.problems:
+            where = f"{source}: commit {step.version.revision.short} ({step.day})"
+            breaches.append(
+                Breach(slug, problem.rule, f"{where} {problem.text}. {_RECORD[problem.rule]}")
+            )
+    for before, after in itertools.pairwise(steps):
+        old, new = before.version, after.version
+        closed = old.window.closes if old.window else None
         if (
             closed is not None
-            and before.stage == "discussion"
-            and after.stage == "discussion"
-            and after.window == before.window
-            and after.body != before.body
-            and after.revision.date.date() > closed
+            and old.stage == "discussion"
+            and new.stage == "discussion"
+            and new.window == old.window
+            and new.changes_text
+            and after.day > closed
         ):
             breaches.append(
                 Breach(
                     slug,
                     "changed-after-close",
-                    f"{source}: revision {after.revision.short} ({after.revision.date.date()}) "
-                    f"changed the text after the discussion closed on {closed} without a new "
-                    "window; open a new discussion window or move the draft to stage 'revision'.",
+                    f"{source}: revision {new.revision.short} ({after.day}) changed the text "
+                    f"after the discussion closed on {closed} without a new window; open a "
+                    "new discussion window or move the draft to stage 'revision'.",
                 )
             )
     if draft.meta.stage == "adopted":

@@ -35,17 +35,23 @@ class Corpus:
         """The public address of a merged review's page."""
         return public_url(self.site_url, review_src(slug, review_id), self.directory_urls)
 
-    def edition(self, slug: str, revision: str) -> Edition | None:
-        """The committed edition of a draft whose sha is or starts with `revision`."""
+    def edition(self, slug: str, revision: str) -> tuple[str, Edition] | None:
+        """The commit of a draft whose sha is or starts with `revision`, and the edition in
+        force at it.
+
+        Any commit of the draft is accepted, a stage or window move too: a reader who
+        loaded the page then read the text of the revision before it.
+
+        Returns:
+            The commit's full sha and the edition, or None when no commit or several match.
+        """
         published = self.drafts.get(slug)
         if published is None or len(revision) < 7:
             return None
-        matches = [
-            e
-            for e in published.versions
-            if e.version and e.version.revision.sha.startswith(revision)
-        ]
-        return matches[0] if len(matches) == 1 else None
+        matches = [v for v in published.draft.versions if v.revision.sha.startswith(revision)]
+        if len(matches) != 1:
+            return None
+        return matches[0].revision.sha, published.in_force(matches[0])
 
     def reviews(self, slug: str) -> tuple[list[Review], dict[str, int]]:
         """Merged reviews of a draft and its rejected-review counts by reason.

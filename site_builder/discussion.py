@@ -66,7 +66,7 @@ def gather(
     discussion = Discussion(reviews, rejected)
     current = published.current
     assert current is not None
-    editions = {e.version.revision.sha: e for e in published.versions if e.version}
+    editions = published.by_sha()  # a stage move's sha too: the text in force at it
     anchorers: dict[str, Reanchorer] = {}
     for review in sorted(reviews, key=lambda r: (r.submitted, r.id)):
         old = editions.get(review.revision)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +26,22 @@ class DraftError(LawtrailError):
 
 @dataclass(frozen=True)
 class Version:
-    """A committed revision of a draft, with the stage and window it declared."""
+    """A committed version of a draft: one step of its public record, with the stage and
+    window it declared.
 
-    number: int  # 1 for the first revision
-    revision: Revision
+    Every commit that changes `draft.md` is a version, but only one that changes its text
+    (the Markdown body), or the first, is a revision: moving the stage or the window is a
+    step of the lifecycle, not a new text to read or redline.
+    """
+
+    number: int  # the revision in force: 1 for the first, one more for each changed text
+    revision: Revision  # the commit
     stage: str | None  # None when that commit's front matter was unreadable
     window: DiscussionWindow | None
     # Where the Markdown body starts in the revision's text: a copy of every body of every
     # revision would double the memory a long code's history takes.
     body_start: int
+    changes_text: bool = True  # the first version, or its body differs from the one before
 
     @property
     def body(self) -> str:
@@ -63,8 +70,18 @@ class Draft:
 
     @property
     def latest(self) -> Version | None:
-        """The newest committed version."""
+        """The newest committed version (a revision, or a stage or window move)."""
         return self.versions[-1] if self.versions else None
+
+    @property
+    def revisions(self) -> list[Version]:
+        """The versions that changed the text, oldest first: the revisions readers see."""
+        return [version for version in self.versions if version.changes_text]
+
+    @property
+    def in_force(self) -> Version | None:
+        """The newest revision: the text readers comment on."""
+        return next((v for v in reversed(self.versions) if v.changes_text), None)
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
@@ -200,7 +217,7 @@ def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[D
         ) from err
     raw, body = split_front_matter(text, source)
     meta, warnings = validate_meta(raw, source)
-    versions = [_version(n, rev, source, warnings) for n, rev in enumerate(revisions, 1)]
+    versions = _versions(revisions, source, warnings)
     dirty = bool(versions) and versions[-1].revision.text.lstrip("\ufeff") != text.lstrip("\ufeff")
     if dirty:
         warnings.append(
@@ -213,22 +230,43 @@ def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[D
     return draft, warnings
 
 
-def _version(number: int, revision: Revision, source: str, warnings: list[str]) -> Version:
+def _versions(revisions: list[Revision], source: str, warnings: list[str]) -> list[Version]:
+    """Every committed version, each numbered with the revision in force after it."""
+    versions: list[Version] = []
+    for revision in revisions:
+        version = _version(revision, source, warnings)
+        previous = versions[-1] if versions else None
+        if previous is None:
+            versions.append(version)
+        elif _same_body(version, previous):
+            versions.append(replace(version, number=previous.number, changes_text=False))
+        else:
+            versions.append(replace(version, number=previous.number + 1))
+    return versions
+
+
+def _same_body(a: Version, b: Version) -> bool:
+    # Lengths first: most text revisions change the length, and slicing copies the body.
+    length = len(a.revision.text) - a.body_start
+    return length == len(b.revision.text) - b.body_start and a.body == b.body
+
+
+def _version(revision: Revision, source: str, warnings: list[str]) -> Version:
     """A revision with the stage its front matter declared; old mistakes only warn."""
     where = f"{source} at revision {revision.short}"
     try:
         raw, body = split_front_matter(revision.text, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
-        return Version(number, revision, None, None, 0)
+        return Version(1, revision, None, None, 0)
     start = len(revision.text) - len(body)  # the body is what follows the front matter
     try:
         meta, _ = validate_meta(raw, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
         stage = raw.get("stage")
-        return Version(number, revision, stage if stage in STAGES else None, None, start)
-    return Version(number, revision, meta.stage, meta.discussion, start)
+        return Version(1, revision, stage if stage in STAGES else None, None, start)
+    return Version(1, revision, meta.stage, meta.discussion, start)
 
 
 def _removed_draft(
@@ -239,7 +277,7 @@ def _removed_draft(
     A consultation portal must never silently erase the public record of a draft: its
     revisions, redlines, comments and answers stay published, marked as removed.
     """
-    versions = [_version(n, rev, source, warnings) for n, rev in enumerate(revisions, 1)]
+    versions = _versions(revisions, source, warnings)
     removals = history.removals.get(slug, [])
     last = versions[-1]
     try:

@@ -78,24 +78,45 @@ class Edition:
 
 @dataclass
 class Published:
-    """A draft ready for pages: every committed version and the current text."""
+    """A draft ready for pages: an edition per revision and the current text.
+
+    `versions` holds one edition per revision, a commit that changed the text; a commit
+    that only moved the stage or the window is in the draft's versions, in force under
+    the edition before it.
+    """
 
     draft: Draft
     versions: list[Edition] = field(default_factory=list)
     current: Edition | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def in_force(self, version: Version) -> Edition:
+        """The edition whose text was in force at a committed version of the draft."""
+        return self.versions[version.number - 1]
+
+    def by_sha(self) -> dict[str, Edition]:
+        """Every commit of the draft, a revision or a stage or window move, by its full
+        sha: the edition in force at it (what a reader who saw that commit read)."""
+        return {v.revision.sha: self.in_force(v) for v in self.draft.versions}
+
 
 def publish(draft: Draft, renderer: Renderer) -> Published:
-    """Render a draft's versions and current text and trace wIds through them."""
-    renderings = [renderer.render(version.body) for version in draft.versions]
+    """Render a draft's revisions and current text and trace wIds through them."""
+    renderings: list[Rendering] = []
+    for version in draft.versions:
+        # A stage or window move keeps the text it follows: its rendering too.
+        changed = version.changes_text or not renderings
+        renderings.append(renderer.render(version.body) if changed else renderings[-1])
     current_uncommitted = draft.dirty or not draft.versions
     if current_uncommitted:
         renderings.append(renderer.render(draft.body))
+    # wIds are traced through every commit, moves included, so that a `-v<n>` suffix
+    # stays what it was when the commit was published.
     tables = trace_wids([rendering.outline for rendering in renderings])
     stages = [
         Edition(version, rendering, table)
         for version, rendering, table in zip(draft.versions, renderings, tables, strict=False)
+        if version.changes_text
     ]
     current = Edition(None, renderings[-1], tables[-1]) if current_uncommitted else stages[-1]
     published = Published(draft, stages, current)

@@ -42,6 +42,8 @@ BODY = """
 2. A reply is due within 15 working days.
 """
 RECEIVED = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
+# The CLI judges windows against the real today, in the site's time zone (UTC here).
+TODAY = dt.datetime.now(dt.UTC).date()
 MODERATOR = "Mona Moderator <mona@example.org>"
 
 
@@ -105,6 +107,11 @@ def make_project(tmp_path: Path) -> Project:
     spool_dir = tmp_path / "spool"
     Spool(spool_dir)
     return Project(repo, spool_dir, revision)
+
+
+def day(offset: int) -> str:
+    """The day `offset` days from today, as the CLI takes it."""
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
 def ok(result: Result) -> str:
@@ -390,18 +397,22 @@ def test_draft_lifecycle_with_refusals(project: Project) -> None:
     refused("drafts", "new", "water-code", "--title", "T", "--agency", "A", message="already")
     refused("drafts", "new", "Water_Code", "--title", "T", "--agency", "A", message="not a valid")
     refused("drafts", "stage", "water-code", "discussion", message="pass --opens")
-    refused("drafts", "stage", "water-code", "discussion", "--opens", "2026-12-01",
+    refused("drafts", "stage", "water-code", "discussion", "--opens", day(0),
             message="both --opens and --closes")  # fmt: skip
-    window = ["--opens", "2026-12-10", "--closes", "2026-12-01"]
+    window = ["--opens", day(9), "--closes", day(0)]
     refused("drafts", "stage", "water-code", "discussion", *window, message="is before --opens")
-    window = ["--opens", "2026-12-01", "--closes", "2026-12-09"]
+    window = ["--opens", day(0), "--closes", day(8)]
     refused("drafts", "stage", "water-code", "discussion", *window, message="is 9 days")
     refused("drafts", "stage", "nope", "revision", message="There is no draft 'nope'")
+    refused("drafts", "stage", "water-code", "adopted", message="has not been in public")
 
     ok(project.lawtrail("drafts", "stage", "water-code", "discussion", *window, "--min-days", "9"))
-    ok(project.lawtrail("drafts", "stage", "water-code", "revision"))
+    refused("drafts", "stage", "water-code", "revision", message="would close the discussion")
+    early = ["--force", "--reason", "The court annulled the underlying act."]
+    ok(project.lawtrail("drafts", "stage", "water-code", "revision", *early))
     refused("drafts", "stage", "water-code", "discussion", *window, message="cannot move back")
     refused("drafts", "stage", "water-code", "revision", message="already in stage revision")
+    refused("drafts", "stage", "water-code", "adopted", *window, message="--opens and --closes set")
     ok(project.lawtrail("drafts", "stage", "water-code", "adopted"))
     refused("drafts", "stage", "water-code", "withdrawn", message="never leaves stage adopted")
     subjects = project.repo.git("log", "-3", "--format=%s").splitlines()
@@ -412,7 +423,7 @@ def test_draft_lifecycle_with_refusals(project: Project) -> None:
     assert after == body
     assert (raw["stage"], raw["discussion"]) == (
         "adopted",
-        {"opens": dt.date(2026, 12, 1), "closes": dt.date(2026, 12, 9)},
+        {"opens": TODAY, "closes": TODAY + dt.timedelta(days=8)},
     )
     ok(project.lawtrail("drafts", "new", "roads", "--title", "Roads", "--agency", "MoT"))
     ok(project.lawtrail("drafts", "stage", "roads", "withdrawn"))
@@ -444,17 +455,17 @@ def test_stage_change_keeps_the_rest_of_the_file_byte_for_byte(project: Project)
     path.write_bytes(original.encode("utf-8"))
     project.repo.git("add", "-A")
     project.repo.commit("Initiate the land code")
-    window = ["--opens", "2026-12-01", "--closes", "2026-12-31"]
+    window = ["--opens", day(0), "--closes", day(30)]
     ok(project.lawtrail("drafts", "stage", "land", "discussion", *window))
     expected = original.replace(
         "stage: initiated  # moved by lawtrail\n",
         "stage: discussion  # moved by lawtrail\n"
-        "discussion:\n  opens: 2026-12-01\n  closes: 2026-12-31\n",
+        f"discussion:\n  opens: {day(0)}\n  closes: {day(30)}\n",
     )
     assert path.read_bytes() == expected.encode("utf-8")
-    window = ["--opens", "2026-12-01", "--closes", "2027-01-15"]
+    window = ["--opens", day(0), "--closes", day(45)]
     ok(project.lawtrail("drafts", "stage", "land", "discussion", *window))
-    assert path.read_bytes() == expected.replace("2026-12-31", "2027-01-15").encode("utf-8")
+    assert path.read_bytes() == expected.replace(day(30), day(45)).encode("utf-8")
 
 
 def test_check_strict_fails_on_a_short_window(project: Project) -> None:

@@ -255,7 +255,8 @@ def test_accountability_counts_per_agency_and_draft(
 def test_rule_breaches_warn_and_strict_fails(tmp_path: Path) -> None:
     """A short window and an adopted draft with unanswered comments warn; strict fails."""
     repo = Repo(tmp_path / "project")
-    short = {"opens": "2026-01-01", "closes": "2026-01-05"}
+    # Set on its first day, and adopted after it closed: only these two rules are broken.
+    short = {"opens": "2026-01-03", "closes": "2026-01-04"}
     sha = repo.revise("fees", draft(REV1, discussion=short))
     rid = "20260105-bbbbbbbbbb"
     folder = repo.root / "drafts" / "fees" / "reviews"
@@ -268,7 +269,7 @@ def test_rule_breaches_warn_and_strict_fails(tmp_path: Path) -> None:
     repo.revise("fees", draft(REV1, stage="adopted", discussion=short), "Adopt")
     built = repo.build()
     assert built.returncode == 0, built.output
-    assert "the discussion window 2026-01-01 to 2026-01-05 is 5 days; the minimum is 10" in (
+    assert "the discussion window 2026-01-03 to 2026-01-04 is 2 days; the minimum is 10" in (
         built.output
     )
     assert "adopted with 1 comment(s) unanswered (20260105-bbbbbbbbbb-1)" in built.output

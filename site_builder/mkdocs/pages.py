@@ -18,9 +18,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from site_builder.discussion import inject_threads
+from site_builder.drafts import Version
 from site_builder.frontmatter import LIFECYCLE, STAGES
 from site_builder.history import Removal
 from site_builder.ids import page_labels
+from site_builder.lifecycle import Held, Step, held_discussion, read_steps
 from site_builder.limits import MAX_BODY
 from site_builder.redline import (
     Sides,
@@ -105,6 +107,7 @@ class SiteContext:
         self.tz = ZoneInfo(timezone)
         self.timezone = timezone
         self.directory_urls = use_directory_urls
+        self._steps: dict[str, list[Step]] = {}
 
     def url(self, src_uri: str) -> str:
         """Site-relative URL of a generated page."""
@@ -113,6 +116,13 @@ class SiteContext:
     def day(self, moment: datetime) -> str:
         """A commit date as the day it was in the site's time zone."""
         return moment.astimezone(self.tz).date().isoformat()
+
+    def steps(self, published: Published) -> list[Step]:
+        """The draft's commits as steps of its lifecycle, read once per build."""
+        slug = published.draft.slug
+        if slug not in self._steps:
+            self._steps[slug] = read_steps(published.draft.versions, self.timezone)
+        return self._steps[slug]
 
     def specs(
         self,
@@ -175,6 +185,11 @@ class SiteContext:
         window = meta.discussion
         stage = _listed_stage(published)
         removed = published.draft.removed
+        held = held_discussion(self.steps(published))
+        if held is None and not published.draft.versions and window is not None:
+            held = Held(window)  # not committed yet: the front matter is all there is
+        if held is not None and meta.stage != "discussion":
+            window = held.window  # after the discussion, the window that ran: the record
         return {
             "slug": published.draft.slug,
             "title": meta.title,
@@ -188,12 +203,14 @@ class SiteContext:
             "removed": self._removal(removed) if removed else None,
             "opens": window.opens.isoformat() if window else None,
             "closes": window.closes.isoformat() if window else None,
+            "held": _held(held) if held and meta.stage != "discussion" else None,
             "summary": meta.summary,
             "kind": meta.kind,
             "language": meta.language,
             "url": self.url(draft_src(published.draft.slug)),
             "updated": self.day(latest.revision.date) if latest else None,
             "revisions": len(published.versions),
+            "steps": len(published.draft.versions),
         }
 
     def _draft_pages(
@@ -252,6 +269,7 @@ class SiteContext:
                     updated=version.revision.date,
                 )
             )
+        pages.extend(self._redirects(published, compares))
         for old, new in compares:
             assert old.version is not None and new.version is not None
             src = compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha)
@@ -279,6 +297,63 @@ class SiteContext:
             )
         return pages
 
+    def _redirects(
+        self, published: Published, compares: list[tuple[Edition, Edition]]
+    ) -> list[PageSpec]:
+        """Pages that keep old addresses working: a commit that only moved the stage or
+        the window once had a revision page, and redlines to and from it; each now leads
+        to the revision in force at that commit (or the redline between those revisions).
+        """
+        draft = published.draft
+        versions = draft.versions
+        if all(v.changes_text for v in versions):
+            return []
+        slug = draft.slug
+        pages: list[PageSpec] = []
+        for version in versions:
+            if not version.changes_text:
+                edition = published.in_force(version)
+                pages.append(
+                    self._redirect(revision_src(slug, version.revision.sha), slug, edition)
+                )
+        existing = {self._compare_src(slug, old, new): (old, new) for old, new in compares}
+        old_pairs = list(pairwise(versions))
+        if len(versions) > 2:
+            old_pairs.append((versions[0], versions[-1]))
+        for before, after in old_pairs:
+            src = compare_src(slug, before.revision.sha, after.revision.sha)
+            if src in existing:
+                continue
+            old, new = published.in_force(before), published.in_force(after)
+            target = self._compare_src(slug, old, new) if old is not new else None
+            if target in existing:
+                pages.append(self._redirect(src, slug, existing[target][1], target))
+            else:
+                pages.append(self._redirect(src, slug, new))
+        return pages
+
+    def _redirect(
+        self, src: str, slug: str, edition: Edition, target: str | None = None
+    ) -> PageSpec:
+        """A page at `src` that sends its reader on to a revision (or the redline `target`)."""
+        version = edition.version
+        assert version is not None
+        to = target or revision_src(slug, version.revision.sha)
+        label = f"revision {version.number}"
+        if target:
+            label = f"the changes to {label}"
+        return PageSpec(
+            src,
+            f"Moved to {label}",
+            "lawtrail/redirect.html",
+            "",
+            data={"target": self.url(to), "label": label},
+        )
+
+    def _compare_src(self, slug: str, old: Edition, new: Edition) -> str:
+        assert old.version is not None and new.version is not None
+        return compare_src(slug, old.version.revision.sha, new.version.revision.sha)
+
     def _commenting(self, published: Published) -> dict[str, Any] | None:
         """What the comment widget needs, on drafts in discussion with a committed text.
 
@@ -297,7 +372,8 @@ class SiteContext:
         return {
             "intake": self.intake_url,
             "draft": draft.slug,
-            "revision": draft.latest.revision.sha,
+            # The revision in force: its text is what the reader comments on.
+            "revision": (draft.in_force or draft.latest).revision.sha,
             "opens": window.opens.isoformat(),
             "closes": window.closes.isoformat(),
             "max_body": MAX_BODY,
@@ -347,48 +423,81 @@ class SiteContext:
         return self.url(compare_src(slug, old.version.revision.sha, new.version.revision.sha))
 
     def _timeline(self, published: Published) -> dict[str, Any]:
-        """Stage changes and revisions, oldest first, and the lifecycle steps reached."""
+        """Every step of the draft, oldest first, and the lifecycle steps reached.
+
+        A commit is a revision when it changed the text; a commit that moved the stage or
+        the window is an event of its own, with its date and commit, never an empty redline.
+        """
+        draft = published.draft
         events: list[dict[str, Any]] = []
         reached: dict[str, str] = {}
         previous_stage: str | None = None
-        removals = {r.after: r for r in published.draft.removals}
-        for edition in published.versions:
-            version = edition.version
-            assert version is not None
-            removal = removals.get(version.number - 1)
-            if removal is not None and version.number > 1:
+        removals = {r.after: r for r in draft.removals}
+        for index, step in enumerate(self.steps(published)):
+            version = step.version
+            removal = removals.get(index)
+            if removal is not None and index > 0:
                 events.append({"type": "removal", **self._removal(removal)})
                 previous_stage = None  # added again: its stage is announced afresh
-            date = self.day(version.revision.date)
+            date = step.day.isoformat()
+            # A commit that is no revision is named by its own event.
+            shown = {
+                "date": date,
+                "commit": None if version.changes_text else self._commit(version),
+                "breaches": [problem.text for problem in step.problems],
+            }
+            change = step.window_change
             if version.stage and version.stage != previous_stage:
-                window = version.window
-                events.append(
-                    {
-                        "type": "stage",
-                        "stage": version.stage,
-                        "label": STAGE_LABELS[version.stage],
-                        "date": date,
-                        "opens": window.opens.isoformat() if window else None,
-                        "closes": window.closes.isoformat() if window else None,
-                    }
-                )
+                events.append(self._stage_event(step, change, shown))
                 reached.setdefault(version.stage, date)
                 previous_stage = version.stage
-            events.append(
-                {
-                    "type": "revision",
-                    **self._revision(published.draft.slug, edition, published.versions),
-                }
-            )
-        last = removals.get(len(published.versions))
+            elif change is not None:
+                events.append({"type": "window", "change": change, **_windows(step), **shown})
+            elif not version.changes_text:
+                events.append({"type": "record", **shown})
+            if version.changes_text:
+                edition = published.in_force(version)
+                events.append(
+                    {"type": "revision", **self._revision(draft.slug, edition, published.versions)}
+                )
+        last = removals.get(len(draft.versions))
         if last is not None:
             events.append({"type": "removal", **self._removal(last)})
-        current = published.draft.meta.stage
+        current = draft.meta.stage
         steps = [
             {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
             for s in (*LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
         ]
         return {"events": events, "steps": steps}
+
+    def _stage_event(self, step: Step, change: str | None, shown: dict[str, Any]) -> dict[str, Any]:
+        """A stage move on the timeline: the window it opened or ended, early or not."""
+        stage = step.version.stage
+        assert stage is not None
+        before = step.before.window if step.before else None
+        early = None
+        if step.closed_early and before is not None:
+            early = {"closes": before.closes.isoformat(), "reason": step.reason}
+        return {
+            "type": "stage",
+            "stage": stage,
+            "label": STAGE_LABELS[stage],
+            **_windows(step),
+            "early": early,
+            # A window changed by the move that ended the discussion rewrites the record.
+            "rewritten": change == "changed" and stage != "discussion",
+            **shown,
+        }
+
+    def _commit(self, version: Version) -> dict[str, str]:
+        """The commit of a step that is no revision, as its timeline event names it."""
+        revision = version.revision
+        return {
+            "sha": revision.sha,
+            "short": revision.short,
+            "author": revision.author,
+            "subject": revision.subject,
+        }
 
 
 def _current_text(
@@ -409,6 +518,30 @@ def _redline(old: Edition, new: Edition, sides: Sides) -> tuple[str, dict[str, A
     units = redline(old, new)
     data = {"changes": summarize_changes(old, new), "words": count_words(units)}
     return render_redline(units, sides), data
+
+
+def _windows(step: Step) -> dict[str, str | None]:
+    """The window a step declares, and the one before it."""
+    window = step.version.window
+    was = step.before.window if step.before else None
+    return {
+        "opens": window.opens.isoformat() if window else None,
+        "closes": window.closes.isoformat() if window else None,
+        "was_opens": was.opens.isoformat() if was else None,
+        "was_closes": was.closes.isoformat() if was else None,
+    }
+
+
+def _held(held: Held) -> dict[str, Any]:
+    """The discussion that ran, as the banner states it."""
+    ended = held.ended
+    return {
+        "opens": held.window.opens.isoformat(),
+        "closes": held.window.closes.isoformat(),
+        "ended": ended.isoformat() if ended else None,
+        "unopened": ended is not None and ended < held.window.opens,
+        "reason": held.reason,
+    }
 
 
 def _listed_stage(published: Published) -> str:

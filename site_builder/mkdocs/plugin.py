@@ -212,7 +212,9 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 self.options.overdue_days,
                 self.site.directory_urls,
             )
-            found = check_rules(published, reviews, self.options.min_discussion_days)
+            found = check_rules(
+                published, reviews, self.options.min_discussion_days, self.options.timezone
+            )
             breaches.extend(breach.message for breach in found)
         if errors:
             raise PluginError(

@@ -1,0 +1,286 @@
+"""A window is a promise: `lawtrail drafts stage` keeps it, `lawtrail check` and the build
+catch hand-made commits that break it, and the site says which window actually ran.
+
+CLI moves are judged against the real today, so their windows are set relative to it;
+hand-made commits carry fixed dates (one day apart, from 2026-01-02), so their checks are
+deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import Repo, draft
+from tests.test_cli import BODY, Project, day, make_project, ok
+
+SOIL = ["drafts", "new", "soil-code", "--title", "Soil Code", "--agency", "Ministry of Land"]
+
+
+def moved(project: Project, *args: str, message: str) -> None:
+    """A `drafts stage` move that must be refused with `message`, changing nothing."""
+    before = project.state()
+    result = project.lawtrail("drafts", "stage", "soil-code", *args)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert "Traceback" not in result.output and project.state() == before
+
+
+def text(page: BeautifulSoup, selector: str) -> str:
+    """The text of the first element matching `selector`, spaces collapsed."""
+    found = page.select_one(selector)
+    assert found is not None, selector
+    return " ".join(found.text.split())
+
+
+def events(page: BeautifulSoup) -> list[str]:
+    """The timeline's events as text, spaces collapsed."""
+    return [" ".join(li.text.split()) for li in page.select(".lt-event")]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The `fees` project of the CLI tests, with the draft soil-code started today."""
+    project = make_project(tmp_path)
+    ok(project.lawtrail(*SOIL))
+    return project
+
+
+def test_adopting_inside_the_window_is_refused_and_forcing_it_is_public(
+    project: Project,
+) -> None:
+    """Adoption before the window closes is refused, whatever window it states; --force
+    with a public reason is allowed, committed, and shown on the timeline and banner."""
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(0), "--closes", day(28)))  # fmt: skip
+    moved(project, "adopted", "--opens", day(-32), "--closes", day(-3),
+          message="--opens and --closes set the window of a discussion")  # fmt: skip
+    moved(project, "adopted", message="would close the discussion early")
+    moved(project, "revision", message=f"Wait until {day(29)}")
+    moved(project, "adopted", "--force", message="Pass --force and --reason together")
+    moved(project, "adopted", "--force", "--reason", "two\nlines", message="must be one line")
+    ok(project.lawtrail("check", "--strict"))
+
+    reason = "Parliament passed the act in first reading."
+    ok(project.lawtrail("drafts", "stage", "soil-code", "adopted", "--force", "--reason", reason))
+    message = project.repo.git("log", "-1", "--format=%B")
+    assert message.startswith("Move soil-code to stage adopted\n")
+    assert f"it is closed early, on {day(0)}" in message
+    assert message.rstrip().endswith(f"Lawtrail-Forced: {reason}")
+    ok(project.lawtrail("check", "--strict"))  # a forced move with its reason is no breach
+
+    built = project.repo.build()
+    assert built.returncode == 0, built.output
+    page = built.html("drafts/soil-code/")
+    assert text(page, ".lt-banner__window") == (
+        f"Public discussion was held from {day(0)} to {day(0)}: it was closed early, before "
+        f"its announced end on {day(28)}. Reason given: {reason}"
+    )
+    timeline = events(page)
+    assert any(f"In public discussion — comments from {day(0)} to {day(28)}" in e for e in timeline)
+    adopted = next(e for e in timeline if e.startswith(f"{day(0)} Adopted"))
+    assert f"closed early, before its end on {day(28)}. Reason given: {reason}" in adopted
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [(-336, -306), (-1, 20)],
+    ids=["entirely-in-the-past", "opening-yesterday"],
+)
+def test_a_window_may_not_open_before_the_day_it_is_set(
+    project: Project, opens: int, closes: int
+) -> None:
+    """Entering discussion with a window that opened before today is refused."""
+    moved(project, "discussion", "--opens", day(opens), "--closes", day(closes),
+          message=f"--opens {day(opens)} is before today ({day(0)} in UTC)")  # fmt: skip
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(0), "--closes", day(30)))  # fmt: skip
+
+
+def test_a_running_window_can_only_be_extended(project: Project) -> None:
+    """Once open, a window may not shrink or move; moving `closes` later is an extension,
+    shown on the timeline, and the banner shows the extended window."""
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(0), "--closes", day(20)))  # fmt: skip
+    for opens, closes in [(0, 10), (1, 20), (1, 40)]:
+        moved(project, "discussion", "--opens", day(opens), "--closes", day(closes),
+              message=f"(today is {day(0)} in UTC); it can only be extended")  # fmt: skip
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(0), "--closes", day(30)))  # fmt: skip
+    assert project.repo.git("log", "-1", "--format=%s") == (
+        f"Extend the discussion of soil-code to {day(30)}"
+    )
+    ok(project.lawtrail("check", "--strict"))
+    built = project.repo.build()
+    assert built.returncode == 0, built.output
+    page = built.html("drafts/soil-code/")
+    assert text(page, ".lt-banner__window") == (
+        f"Comments are accepted from {day(0)} to {day(30)} inclusive."
+    )
+    extended = [e for e in events(page) if "Discussion extended" in e]
+    assert extended == [
+        f"{day(0)} Discussion extended to {day(30)} (it was to close on {day(20)}) "
+        f"Extend the discussion of soil-code to {day(30)} by Test Drafter · "
+        + project.repo.git("rev-parse", "--short=10", "HEAD")
+    ]
+
+
+def test_a_window_not_yet_open_may_change_and_timeline_and_banner_agree(
+    project: Project,
+) -> None:
+    """Before it opens a window may change; the timeline shows the change, and its last
+    window is the banner's."""
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(5), "--closes", day(25)))  # fmt: skip
+    ok(project.lawtrail("drafts", "stage", "soil-code", "discussion",
+                        "--opens", day(7), "--closes", day(30)))  # fmt: skip
+    assert project.repo.git("log", "-1", "--format=%s") == (
+        f"Change the discussion window of soil-code to {day(7)} to {day(30)}"
+    )
+    built = project.repo.build()
+    assert built.returncode == 0, built.output
+    page = built.html("drafts/soil-code/")
+    assert text(page, ".lt-banner__window") == (
+        f"Comments are accepted from {day(7)} to {day(30)} inclusive."
+    )
+    timeline = events(page)
+    assert any(f"comments from {day(5)} to {day(25)}" in e for e in timeline)
+    assert any(
+        f"Discussion window changed from {day(5)} to {day(25)}, to {day(7)} to {day(30)}" in e
+        for e in timeline
+    )
+
+
+# Hand-made commits: each breaks one rule. The repository's clock gives each commit the
+# next day: soil's first commit is on 2026-01-05, its second on 2026-01-06.
+W = {"opens": "2026-01-05", "closes": "2026-01-31"}
+
+
+def _closed_early(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, discussion=W), "Open the discussion")
+    repo.revise("soil", draft(BODY, stage="adopted", discussion=W), "Adopt")
+
+
+def _past_window(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, stage="initiated", discussion=None), "Start")
+    past = {"opens": "2025-12-01", "closes": "2025-12-31"}
+    repo.revise("soil", draft(BODY, discussion=past), "Open the discussion")
+
+
+def _backdated(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, stage="initiated", discussion=None), "Start")
+    repo.revise("soil", draft(BODY, discussion={**W, "opens": "2026-01-02"}), "Open")
+
+
+def _shortened(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, discussion=W), "Open the discussion")
+    repo.revise("soil", draft(BODY, discussion={**W, "closes": "2026-01-20"}), "Shorten")
+
+
+def _moved_later(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, discussion=W), "Open the discussion")
+    repo.revise("soil", draft(BODY, discussion={**W, "opens": "2026-01-10"}), "Move")
+
+
+def _rewritten_on_adoption(repo: Repo) -> None:
+    held = {"opens": "2026-01-05", "closes": "2026-01-15"}
+    repo.revise("soil", draft(BODY, discussion=held), "Open the discussion")
+    repo.clock += 30 * 86_400  # adopted well after the window closed...
+    rewritten = {"opens": "2025-11-01", "closes": "2025-11-30"}  # ...but stating another
+    repo.revise("soil", draft(BODY, stage="adopted", discussion=rewritten), "Adopt")
+
+
+def _skipped_discussion(repo: Repo) -> None:
+    repo.revise("soil", draft(BODY, stage="initiated", discussion=None), "Start")
+    repo.revise("soil", draft(BODY, stage="adopted", discussion=W), "Adopt")
+
+
+BREACHES: list[tuple[Callable[[Repo], None], str, str]] = [
+    (_closed_early, "closed-early", "moves the draft to stage adopted on 2026-01-06, before "
+     "its discussion window 2026-01-05 to 2026-01-31 has closed, and gives no public reason"),
+    (_past_window, "backdated-window", "sets the discussion window 2025-12-01 to 2025-12-31 "
+     "on 2026-01-06; a window may not open before the day it is set"),
+    (_backdated, "backdated-window", "sets the discussion window 2026-01-02 to 2026-01-31"),
+    (_shortened, "window-changed", "changes the discussion window 2026-01-05 to 2026-01-31 "
+     "on 2026-01-06, after it opened, to 2026-01-05 to 2026-01-20"),
+    (_moved_later, "window-changed", "to 2026-01-10 to 2026-01-31; only 'closes' may move"),
+    (_rewritten_on_adoption, "window-changed", "rewrites the window of the discussion held "
+     "from 2026-01-05 to 2026-01-15 as 2025-11-01 to 2025-11-30"),
+    (_skipped_discussion, "no-discussion", "moves the draft from stage initiated to adopted "
+     "on 2026-01-06 without a public discussion"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("commit", "rule", "message"), BREACHES, ids=[b[0].__name__.strip("_") for b in BREACHES]
+)
+def test_check_strict_fails_on_each_hand_made_breach(
+    tmp_path: Path, commit: Callable[[Repo], None], rule: str, message: str
+) -> None:
+    """A breach committed by hand is a warning of `lawtrail check` naming the commit and an
+    error with --strict."""
+    project = make_project(tmp_path)
+    commit(project.repo)
+    sha = project.repo.git("rev-parse", "--short=10", "HEAD")
+    warned = project.lawtrail("check")
+    assert warned.exit_code == 0, warned.output
+    found = [line for line in warned.output.splitlines() if line.endswith(f"[{rule}]")]
+    assert len(found) == 1, warned.output
+    assert found[0].startswith(f"drafts/soil/draft.md: commit {sha} (")
+    assert message in found[0]
+    strict = project.lawtrail("check", "--strict")
+    assert strict.exit_code == 1 and "1 breach(es) of the rules" in strict.output
+
+
+def test_a_kept_promise_passes_check_and_a_strict_build(tmp_path: Path) -> None:
+    """A window opened on its day, extended while it runs, and closed before the draft
+    moves on breaks no rule."""
+    project = make_project(tmp_path)
+    repo = project.repo
+    window = {"opens": "2026-01-06", "closes": "2026-01-31"}
+    repo.revise("soil", draft(BODY, stage="initiated", discussion=None), "Start")
+    repo.revise("soil", draft(BODY, discussion=window), "Open the discussion")
+    longer = {**window, "closes": "2026-02-10"}
+    repo.revise("soil", draft(BODY, discussion=longer), "Extend")
+    repo.clock += 40 * 86_400
+    revised = BODY + "\n3. New.\n"
+    repo.revise("soil", draft(revised, stage="revision", discussion=longer), "Revise")
+    repo.revise("soil", draft(revised, stage="adopted", discussion=longer), "Adopt")
+    ok(project.lawtrail("check", "--strict"))
+    (repo.root / "mkdocs.yml").write_text(
+        (repo.root / "mkdocs.yml")
+        .read_text()
+        .replace("drafts_dir: drafts", "drafts_dir: drafts\n      strict: true")
+    )
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    banner = text(built.html("drafts/soil/"), ".lt-banner__window")
+    assert banner == "Public discussion was held from 2026-01-06 to 2026-02-10 inclusive."
+
+
+def test_the_build_warns_of_hand_made_breaches_and_strict_fails(tmp_path: Path) -> None:
+    """The build's rule warnings catch the same breaches; the plugin's `strict` fails it,
+    and the banner states the window that ran, not the one the adoption wrote."""
+    repo = Repo(tmp_path / "project")
+    _rewritten_on_adoption(repo)
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    assert "rewrites the window of the discussion held from 2026-01-05 to 2026-01-15" in (
+        built.output
+    )
+    page = built.html("drafts/soil/")
+    assert text(page, ".lt-banner__window") == (
+        "Public discussion was held from 2026-01-05 to 2026-01-15 inclusive."
+    )
+    adopted = next(e for e in events(page) if " Adopted" in e)
+    assert "was rewritten as 2025-11-01 to 2025-11-30" in adopted
+    assert "Against the rules: this commit rewrites the window" in adopted
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace("drafts_dir: drafts", "drafts_dir: drafts\n      strict: true")
+    )
+    strict = repo.build(site="strict")
+    assert strict.returncode == 1
+    assert "1 breach(es) of the consultation rules" in strict.output

@@ -18,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from site_builder.discussion import inject_threads
-from site_builder.drafts import Version
-from site_builder.frontmatter import LIFECYCLE, STAGES
+from site_builder.frontmatter import STAGES
 from site_builder.history import Removal
 from site_builder.ids import page_labels
 from site_builder.lifecycle import Held, Step, held_discussion, read_steps
 from site_builder.limits import MAX_BODY
+from site_builder.mkdocs.timeline import STAGE_LABELS, held_view, timeline
 from site_builder.redline import (
     Sides,
     count_words,
@@ -43,14 +43,6 @@ from site_builder.urls import (
     url_of,
 )
 
-STAGE_LABELS = {
-    "initiated": "Initiated",
-    "discussion": "In public discussion",
-    "revision": "Under revision",
-    "adopted": "Adopted",
-    "withdrawn": "Withdrawn",
-    "removed": "Removed from the repository",
-}
 # Drafts open for comment come first on the index; the rest follow the lifecycle.
 _STAGE_ORDER = {
     "discussion": 0,
@@ -203,14 +195,13 @@ class SiteContext:
             "removed": self._removal(removed) if removed else None,
             "opens": window.opens.isoformat() if window else None,
             "closes": window.closes.isoformat() if window else None,
-            "held": _held(held) if held and meta.stage != "discussion" else None,
+            "held": held_view(held) if held and meta.stage != "discussion" else None,
             "summary": meta.summary,
             "kind": meta.kind,
             "language": meta.language,
             "url": self.url(draft_src(published.draft.slug)),
             "updated": self.day(latest.revision.date) if latest else None,
             "revisions": len(published.versions),
-            "steps": len(published.draft.versions),
         }
 
     def _draft_pages(
@@ -222,7 +213,15 @@ class SiteContext:
         compares: list[tuple[Edition, Edition]] = list(pairwise(editions))
         if len(editions) > 2:
             compares.append((editions[0], editions[-1]))
-        common = {"draft": self._entry(published), "timeline": self._timeline(published)}
+        common = {
+            "draft": self._entry(published),
+            "timeline": timeline(
+                published,
+                self.steps(published),
+                lambda edition: self._revision(draft.slug, edition, editions),
+                self._removal,
+            ),
+        }
         current = published.current
         assert current is not None
         summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
@@ -422,83 +421,6 @@ class SiteContext:
         assert old.version is not None and new.version is not None
         return self.url(compare_src(slug, old.version.revision.sha, new.version.revision.sha))
 
-    def _timeline(self, published: Published) -> dict[str, Any]:
-        """Every step of the draft, oldest first, and the lifecycle steps reached.
-
-        A commit is a revision when it changed the text; a commit that moved the stage or
-        the window is an event of its own, with its date and commit, never an empty redline.
-        """
-        draft = published.draft
-        events: list[dict[str, Any]] = []
-        reached: dict[str, str] = {}
-        previous_stage: str | None = None
-        removals = {r.after: r for r in draft.removals}
-        for index, step in enumerate(self.steps(published)):
-            version = step.version
-            removal = removals.get(index)
-            if removal is not None and index > 0:
-                events.append({"type": "removal", **self._removal(removal)})
-                previous_stage = None  # added again: its stage is announced afresh
-            date = step.day.isoformat()
-            # A commit that is no revision is named by its own event.
-            shown = {
-                "date": date,
-                "commit": None if version.changes_text else self._commit(version),
-                "breaches": [problem.text for problem in step.problems],
-            }
-            change = step.window_change
-            if version.stage and version.stage != previous_stage:
-                events.append(self._stage_event(step, change, shown))
-                reached.setdefault(version.stage, date)
-                previous_stage = version.stage
-            elif change is not None:
-                events.append({"type": "window", "change": change, **_windows(step), **shown})
-            elif not version.changes_text:
-                events.append({"type": "record", **shown})
-            if version.changes_text:
-                edition = published.in_force(version)
-                events.append(
-                    {"type": "revision", **self._revision(draft.slug, edition, published.versions)}
-                )
-        last = removals.get(len(draft.versions))
-        if last is not None:
-            events.append({"type": "removal", **self._removal(last)})
-        current = draft.meta.stage
-        steps = [
-            {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
-            for s in (*LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
-        ]
-        return {"events": events, "steps": steps}
-
-    def _stage_event(self, step: Step, change: str | None, shown: dict[str, Any]) -> dict[str, Any]:
-        """A stage move on the timeline: the window it opened or ended, early or not."""
-        stage = step.version.stage
-        assert stage is not None
-        before = step.before.window if step.before else None
-        early = None
-        if step.closed_early and before is not None:
-            early = {"closes": before.closes.isoformat(), "reason": step.reason}
-        return {
-            "type": "stage",
-            "stage": stage,
-            "label": STAGE_LABELS[stage],
-            **_windows(step),
-            "early": early,
-            # A window changed by the move that ended the discussion rewrites the record.
-            "rewritten": change == "changed" and stage != "discussion",
-            **shown,
-        }
-
-    def _commit(self, version: Version) -> dict[str, str]:
-        """The commit of a step that is no revision, as its timeline event names it."""
-        revision = version.revision
-        return {
-            "sha": revision.sha,
-            "short": revision.short,
-            "author": revision.author,
-            "subject": revision.subject,
-        }
-
 
 def _current_text(
     summary: str, current: Edition, threads: dict[str, list[dict[str, Any]]] | None
@@ -518,30 +440,6 @@ def _redline(old: Edition, new: Edition, sides: Sides) -> tuple[str, dict[str, A
     units = redline(old, new)
     data = {"changes": summarize_changes(old, new), "words": count_words(units)}
     return render_redline(units, sides), data
-
-
-def _windows(step: Step) -> dict[str, str | None]:
-    """The window a step declares, and the one before it."""
-    window = step.version.window
-    was = step.before.window if step.before else None
-    return {
-        "opens": window.opens.isoformat() if window else None,
-        "closes": window.closes.isoformat() if window else None,
-        "was_opens": was.opens.isoformat() if was else None,
-        "was_closes": was.closes.isoformat() if was else None,
-    }
-
-
-def _held(held: Held) -> dict[str, Any]:
-    """The discussion that ran, as the banner states it."""
-    ended = held.ended
-    return {
-        "opens": held.window.opens.isoformat(),
-        "closes": held.window.closes.isoformat(),
-        "ended": ended.isoformat() if ended else None,
-        "unopened": ended is not None and ended < held.window.opens,
-        "reason": held.reason,
-    }
 
 
 def _listed_stage(published: Published) -> str:

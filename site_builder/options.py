@@ -43,6 +43,7 @@ class LawtrailOptions:
     overdue_days: int = 30  # days after closing when an unanswered comment is overdue
     strict: bool = False  # rule breaches are build errors instead of warnings
     intake_url: str | None = None  # base URL of the comment API; unset, no commenting
+    glossary: str | None = None  # site-wide glossary file relative to mkdocs.yml; unset, none
 
     def __post_init__(self) -> None:
         problems = []
@@ -103,6 +104,12 @@ def _optional_text(value: object) -> str | None:
     return f"is {value!r}; expected a URL such as /api/v1, or leave it out"
 
 
+def _optional_file(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return None
+    return f"is {value!r}; expected a file relative to mkdocs.yml, e.g. glossary.yml"
+
+
 def _timezone(value: object) -> str | None:
     return _is(str, "an IANA time zone such as UTC")(value) or timezone_problem(value)
 
@@ -116,6 +123,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "overdue_days": _days(0),
     "strict": _is(bool, "true or false"),
     "intake_url": _optional_text,
+    "glossary": _optional_file,
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from site_builder.diff import Op, RedlineBlock, TextBlock, redline_blocks, render_ops
 from site_builder.ids import is_unit, kind_of
+from site_builder.notes import DEFAULT_TITLE, NOTE_TAG
 from site_builder.render import Edition
 from site_builder.structure import Element, iter_units
 
@@ -181,6 +182,10 @@ def _block_html(block: RedlineBlock) -> str:
     kind = " lt-rl-point" if block.anchor and kind_of(block.anchor) == "point" else ""
     changed = " lt-rl-changed" if block.changed else ""
     classes = f"lt-rl lt-rl-{block.side}{kind}{changed}"
+    if block.tag == NOTE_TAG:
+        # A plain-language note's words, labelled so no one reads them as the law's.
+        label = f'<span class="lt-rl-plain-label">{html.escape(DEFAULT_TITLE)}: </span>'
+        return f'<p class="{classes} lt-rl-plain">{label}{render_ops(block.ops)}</p>'
     return f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>'
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown import Markdown
 
 from site_builder.drafts import Draft, Version
+from site_builder.glossary import Glossary, GlossaryExtension
 from site_builder.lineage import apply_wids, trace_wids
 from site_builder.structure import Outline, StructureExtension, outline_of
 
@@ -32,6 +33,7 @@ class Rendering:
     packed: bytes
     outline: Outline
     toc_tokens: list[dict[str, Any]]
+    terms: tuple[str, ...] = ()  # glossary terms marked in the text
 
     @property
     def html(self) -> str:
@@ -40,24 +42,31 @@ class Rendering:
 
 
 class Renderer:
-    """Markdown conversion with the site's extensions plus Lawtrail's structure."""
+    """Markdown conversion with the site's extensions plus Lawtrail's structure and glossary."""
 
     def __init__(self, extensions: Sequence[Any], configs: dict[str, Any]) -> None:
+        self._glossary = GlossaryExtension()
         self._md = Markdown(
-            extensions=[*extensions, StructureExtension()], extension_configs=configs
+            extensions=[*extensions, StructureExtension(), self._glossary],
+            extension_configs=configs,
         )
         self._cache: dict[bytes, Rendering] = {}
 
-    def render(self, body: str) -> Rendering:
-        """Render a draft body; identical texts are rendered once."""
+    def render(self, body: str, glossary: Glossary | None = None) -> Rendering:
+        """Render a draft body, marking the glossary's terms; identical inputs render once."""
+        glossary = glossary or Glossary()
         # Keyed by a digest, not by the text: the cache would otherwise hold every text again.
-        key = hashlib.blake2b(body.encode("utf-8"), digest_size=20).digest()
+        digest = hashlib.blake2b(body.encode("utf-8"), digest_size=20)
+        if glossary.terms:
+            digest.update(glossary.key)
+        key = digest.digest()
         cached = self._cache.get(key)
         if cached is None:
+            self._glossary.glossary = glossary
             html = self._md.reset().convert(body)
             tokens = list(getattr(self._md, "toc_tokens", []))
             packed = zlib.compress(html.encode("utf-8"), 1)
-            cached = Rendering(packed, outline_of(self._md), tokens)
+            cached = Rendering(packed, outline_of(self._md), tokens, self._glossary.marked)
             self._cache[key] = cached
         return cached
 
@@ -89,6 +98,7 @@ class Published:
     versions: list[Edition] = field(default_factory=list)
     current: Edition | None = None
     warnings: list[str] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # front matter over the site's
 
     def in_force(self, version: Version) -> Edition:
         """The edition whose text was in force at a committed version of the draft."""
@@ -100,16 +110,23 @@ class Published:
         return {v.revision.sha: self.in_force(v) for v in self.draft.versions}
 
 
-def publish(draft: Draft, renderer: Renderer) -> Published:
-    """Render a draft's revisions and current text and trace wIds through them."""
+def publish(
+    draft: Draft, renderer: Renderer, site_glossary: Mapping[str, str] | None = None
+) -> Published:
+    """Render a draft's revisions and current text and trace wIds through them.
+
+    Every version marks the terms of the draft's current glossary (its front matter over the
+    site-wide one): a definition explains words, it is not part of what a revision enacted.
+    """
+    glossary = Glossary.of(site_glossary, draft.meta.glossary)
     renderings: list[Rendering] = []
     for version in draft.versions:
         # A stage or window move keeps the text it follows: its rendering too.
         changed = version.changes_text or not renderings
-        renderings.append(renderer.render(version.body) if changed else renderings[-1])
+        renderings.append(renderer.render(version.body, glossary) if changed else renderings[-1])
     current_uncommitted = draft.dirty or not draft.versions
     if current_uncommitted:
-        renderings.append(renderer.render(draft.body))
+        renderings.append(renderer.render(draft.body, glossary))
     # wIds are traced through every commit, moves included, so that a `-v<n>` suffix
     # stays what it was when the commit was published.
     tables = trace_wids([rendering.outline for rendering in renderings])
@@ -119,7 +136,7 @@ def publish(draft: Draft, renderer: Renderer) -> Published:
         if version.changes_text
     ]
     current = Edition(None, renderings[-1], tables[-1]) if current_uncommitted else stages[-1]
-    published = Published(draft, stages, current)
+    published = Published(draft, stages, current, glossary=glossary)
     if not current.rendering.outline.elements:
         published.warnings.append(
             f"{draft.source}: no structural elements recognised (no 'Article N' headings, "

@@ -22,6 +22,7 @@ from markdown.util import AtomicString
 from site_builder import ids
 from site_builder.diff import TextBlock
 from site_builder.ids import ARTICLE_LEVEL, Step, element_eid, is_unit, unique_eid
+from site_builder.notes import NOTE_CLASS, NOTE_TAG, PlainNoteProcessor
 
 # Unit words and the Akoma Ntoso abbreviation each maps to. Kazakh puts the number first
 # ("5-бап"), the other languages after the word ("Article 5", "Статья 5").
@@ -224,6 +225,8 @@ class StructureExtension(Extension):
         md.parser.blockprocessors.register(
             NumberedBlockProcessor(md.parser), "lawtrail_numbered", 45
         )
+        # Before admonitions (105), which would otherwise take "!!! plain" as one of theirs.
+        md.parser.blockprocessors.register(PlainNoteProcessor(md.parser), "lawtrail_plain", 106)
         # After inline processing (20), so element text is final; before toc (5), which
         # keeps ids already set on headings.
         md.treeprocessors.register(StructureTreeprocessor(md), "lawtrail_structure", 6)
@@ -267,6 +270,11 @@ class _Walker:
                 self._heading(child, int(tag[1]))
             elif child.get("data-lt-kind"):
                 self._numbered(child, self._container())
+            elif child.get("class") == NOTE_CLASS:
+                # A note's words are blocks of its article (the redline compares them);
+                # its title is a label, not text.
+                for paragraph in child[1:]:
+                    self._block(NOTE_TAG, _text(paragraph), None)
             elif tag in ("ul", "ol"):
                 for item in child.iter("li"):
                     self._block("p", _own_text(item), None)

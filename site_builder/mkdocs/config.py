@@ -41,6 +41,8 @@ class LawtrailConfig(base.Config):
     """Make breaches of the consultation rules build errors instead of warnings."""
     intake_url = c.Optional(c.Type(str))
     """Base URL of the comment intake API (e.g. /api/v1); unset, pages take no comments."""
+    glossary = c.Optional(c.Type(str))
+    """Site-wide glossary, a YAML file of `term: plain definition` relative to mkdocs.yml."""
 
 
 def to_options(config: LawtrailConfig) -> LawtrailOptions:
@@ -59,4 +61,5 @@ def to_options(config: LawtrailConfig) -> LawtrailOptions:
         overdue_days=config.overdue_days,
         strict=config.strict,
         intake_url=config.intake_url,
+        glossary=config.glossary,
     )

@@ -241,7 +241,7 @@ class SiteContext:
                 toc_tokens=current.rendering.toc_tokens,
                 data={
                     **common,
-                    "glossary": dict(sorted((draft.meta.glossary or {}).items())),
+                    "glossary": _glossary_list(published),
                     "dirty": draft.dirty,
                     "comments_url": self.url(comments_src(draft.slug)),
                     "comment_count": count,
@@ -440,6 +440,17 @@ def _redline(old: Edition, new: Edition, sides: Sides) -> tuple[str, dict[str, A
     units = redline(old, new)
     data = {"changes": summarize_changes(old, new), "words": count_words(units)}
     return render_redline(units, sides), data
+
+
+def _glossary_list(published: Published) -> dict[str, str]:
+    """The "Plain words" under a draft: its own terms, and the site's that its text uses."""
+    own = {" ".join(term.split()).casefold() for term in published.draft.meta.glossary or {}}
+    marked = set(published.current.rendering.terms) if published.current else set()
+    return {
+        term: meaning
+        for term, meaning in published.glossary.terms.items()
+        if term in marked or " ".join(term.split()).casefold() in own
+    }
 
 
 def _listed_stage(published: Published) -> str:

@@ -29,6 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from site_builder.accountability import check_rules
 from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
+from site_builder.glossary import GlossaryError, load_glossary
 from site_builder.history import HistoryError, read_history
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.pages import PageSpec, SiteContext
@@ -68,6 +69,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.today = dt.date(1970, 1, 1)
         self.stats: dict[str, float] = {}
         self.options = LawtrailOptions()
+        self.glossary: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -96,6 +98,11 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             ) from err
         for warning in warnings:
             log.warning(warning)
+        if self.options.glossary:
+            try:
+                self.glossary = load_glossary(base / self.options.glossary, self.options.glossary)
+            except GlossaryError as err:
+                raise PluginError(str(err)) from err
         if history.head_date is not None:
             # Dates come from commits: MkDocs stamps the sitemap with the build time
             # unless SOURCE_DATE_EPOCH says otherwise.
@@ -113,7 +120,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
         renderer = Renderer(config.markdown_extensions, config.mdx_configs)
-        self.published = [publish(draft, renderer) for draft in self.drafts]
+        self.published = [publish(draft, renderer, self.glossary) for draft in self.drafts]
         for published in self.published:
             for warning in published.warnings:
                 log.warning(warning)

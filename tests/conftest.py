@@ -20,6 +20,13 @@ site_name: Test drafts
 docs_dir: content
 theme:
   name: material
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {icon: material/weather-night, name: Switch to the dark palette}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {icon: material/weather-sunny, name: Switch to the light palette}
 plugins:
   - search:
       lang: [en, ru]

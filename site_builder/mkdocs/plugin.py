@@ -108,6 +108,10 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             # unless SOURCE_DATE_EPOCH says otherwise.
             os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(history.head_date.timestamp())))
         config.theme.dirs.append(str(PACKAGE / "templates"))
+        # Fixes to Material's own partials go before Material's folder and after the
+        # site's custom_dir, which still wins.
+        first = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(first, str(PACKAGE / "templates" / "overrides"))
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
@@ -240,16 +244,25 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         """The site's nav plus a section listing the drafts (never their revisions)."""
         assert self.site is not None
         nav = config.nav
+        index: list[Any] = []
         if nav is None:
             drafts = {draft_src(p.draft.slug) for p in self.published} | {ACCOUNTABILITY_SRC}
+            if self.options.home:
+                # The index leads the section of drafts rather than standing beside it under
+                # the same name: "Drafts" once, then "All drafts" and each draft.
+                drafts.add("index.md")
+                index = [{"All drafts": "index.md"}]
             pages = sorted(files.documentation_pages(), key=file_sort_key)
             nav = nest_paths(
                 f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
             )
         entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
         if entries:
-            nav = [*nav, {self.options.nav_title: [{s.title: s.src_uri} for s in entries]}]
+            section = [*index, *({s.title: s.src_uri} for s in entries)]
+            nav = [*nav, {self.options.nav_title: section}]
             nav.append({"Accountability": ACCOUNTABILITY_SRC})
+        elif index:
+            nav = [*index, *nav]
         return list(nav)
 
 

@@ -40,6 +40,14 @@ export function buildForm(root) {
   form.addEventListener("input", onInput);
   form.addEventListener("change", onInput);
   form.addEventListener("submit", onSubmit);
+  // Enter ticks a checkbox as Space does: a reader who moves by Tab and Enter alone can
+  // agree to publication, rather than send the form and be told to.
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.type === "checkbox") {
+      event.preventDefault();
+      event.target.click();
+    }
+  });
   box.querySelector(".lt-form-cancel").addEventListener("click", function () { closeForm(); });
   box.querySelector(".lt-form-close").addEventListener("click", function () { closeForm(); });
   box.querySelector(".lt-form-quote__remove").addEventListener("click", removeQuote);

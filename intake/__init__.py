@@ -7,6 +7,7 @@ Production: `gunicorn "intake:create_app()"`, configured by `LAWTRAIL_*` variabl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake.api import bp, init_api
-from intake.settings import DEFAULTS, PREFIX, instance_path, spool_dir
+from intake.settings import DEFAULTS, PREFIX, StartupError, check_project, instance_path, spool_dir
+from intake.spool import SpoolError
 from intake.state import IntakeState
+from site_builder.errors import LawtrailError
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,17 +34,45 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     proxies = int(app.config["PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
-    state = IntakeState(
-        config_file=repo / app.config["CONFIG_FILE"],
-        spool_dir=spool_dir(app.config["SPOOL_DIR"]),
-        refresh_seconds=float(app.config["REFRESH_SECONDS"]),
-    )
+    config = repo / app.config["CONFIG_FILE"]
+    spool = spool_dir(app.config["SPOOL_DIR"])
+    # Fail fast: a worker that cannot serve must not start and answer 500s. The error is one
+    # line naming the setting and its fix; gunicorn then stops with a non-zero status.
+    try:
+        check_project(repo, config)
+        state = IntakeState(
+            config_file=config,
+            spool_dir=spool,
+            refresh_seconds=float(app.config["REFRESH_SECONDS"]),
+            min_free=int(app.config["MIN_FREE_BYTES"]),
+        )
+        _check_spool(state, spool)
+    except StartupError:
+        raise
+    except SpoolError as err:
+        raise StartupError(f"LAWTRAIL_SPOOL_DIR: {err}") from None
+    except LawtrailError as err:
+        raise StartupError(f"{config}: {err}") from None
     app.extensions["lawtrail"] = state
     app.register_blueprint(bp)
     init_api(app)
     if app.config["SITE_DIR"]:
         _serve_site(app, Path(app.config["SITE_DIR"]).resolve())
     return app
+
+
+def _check_spool(state: IntakeState, spool: Path) -> None:
+    """The spool must take a write now (free space is the readiness check's business)."""
+    probe = spool / f".probe-start-{os.getpid()}"
+    try:
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as err:
+        raise StartupError(
+            f"LAWTRAIL_SPOOL_DIR: {spool} cannot be written ({err.strerror or err}); point it "
+            "at a writable folder on a disk with free space."
+        ) from None
+    state.spool.recover()
 
 
 def _serve_site(app: Flask, site: Path) -> None:

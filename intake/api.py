@@ -72,7 +72,7 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
             intake.spool.save(submission.review, submission.contact)
     except SpoolError as err:
         current_app.logger.error("spool refused a review: %s", err)
-        raise Rejection("unavailable", "Comments cannot be stored right now; try later.") from err
+        raise Rejection(err.code, _STORAGE_MESSAGES[err.code]) from err
     review_id = submission.review.id
     status_url = url_for("api.review_status", review_id=review_id)
     body = {"id": review_id, "status": "pending", "status_url": status_url}
@@ -98,6 +98,12 @@ def review_status(review_id: str) -> Response:
     if review is not None:
         body = {"id": review_id, "status": "pending", "draft": review.draft}
         return jsonify({**body, "submitted": timestamp(review.submitted)})
+    trapped = intake.spool.suspect(review_id)
+    if trapped is not None:  # a honeypot catch reads exactly like a pending review
+        draft, submitted = trapped
+        return jsonify(
+            {"id": review_id, "status": "pending", "draft": draft, "submitted": submitted}
+        )
     raise Rejection("unknown_review", "There is no review with that number.", "id")
 
 
@@ -134,6 +140,28 @@ def health() -> tuple[Response, int]:
         "error": {"code": "unavailable", "message": "The spool is not writable.", "field": None}
     }
     return jsonify(body), 503
+
+
+@bp.get("/ready")
+def ready() -> tuple[Response, int]:
+    """Readiness: the corpus is loaded (at which commit) and the spool takes writes with
+    room to spare; 503 with the same body when not."""
+    intake: IntakeState = current_app.extensions["lawtrail"]  # asks, never repairs
+    corpus = intake.corpus
+    spool = intake.spool
+    free = spool.free_bytes()
+    writable = spool.writable()
+    body = {
+        "ready": writable,
+        "corpus": {
+            "loaded": True,
+            "commit": corpus.commit,
+            "drafts": len(corpus.drafts),
+            "loaded_at": intake.loaded_at,
+        },
+        "spool": {"writable": writable, "free_bytes": free, "min_free_bytes": spool.min_free},
+    }
+    return jsonify(body), 200 if writable else 503
 
 
 @bp.get("/openapi.json")
@@ -178,6 +206,16 @@ def _refuse_foreign_origin() -> None:
         raise Rejection("forbidden_origin", f"Requests from {origin} are not accepted.", "Origin")
 
 
+# What a reader is told when the spool cannot take a review; the operator's log has the cause.
+_STORAGE_MESSAGES = {
+    "storage_full": "The comment service is out of storage space; nothing was stored. "
+    "Please try again later.",
+    "storage_read_only": "The comment service cannot store comments right now; nothing was "
+    "stored. Please try again later.",
+    "storage_unavailable": "The comment service cannot store comments right now; nothing was "
+    "stored. Please try again later.",
+}
+
 # What each refusal means over HTTP; anything not listed is a 422 (well-formed, but wrong).
 _STATUS = {
     "malformed_json": 400,
@@ -190,6 +228,9 @@ _STATUS = {
     "unsupported_media_type": 415,
     "forbidden_origin": 403,
     "unavailable": 503,
+    "storage_full": 503,
+    "storage_read_only": 503,
+    "storage_unavailable": 503,
 }
 
 

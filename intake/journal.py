@@ -49,6 +49,7 @@ ends. Each worker parses the whole journal once when it starts.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -70,6 +71,25 @@ _STATE = struct.Struct("<QQQQ")
 class SpoolError(Exception):
     """The spool cannot store: disk full, read-only, removed, or a failed fsync."""
 
+    code = "storage_unavailable"
+
+
+class StorageFull(SpoolError):
+    """Too little free space to store a record; nothing was written. Clears by itself."""
+
+    code = "storage_full"
+
+
+class StorageReadOnly(SpoolError):
+    """The spool's file system refuses writes (read-only, or no permission)."""
+
+    code = "storage_read_only"
+
+
+# errno values that mean the disk is full, or that the spool cannot be written at all.
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
 
 class Reader(Protocol):
     """What a journal's records are applied to, in the order they were appended."""
@@ -87,9 +107,14 @@ class Journal:
     Safe to share between threads; after a fork the child opens its own files.
     """
 
-    def __init__(self, path: Path, reader: Reader | None) -> None:
-        """Use the journal at `path`; apply what is read to `reader` (None: never read)."""
+    def __init__(self, path: Path, reader: Reader | None, min_free: int = 0) -> None:
+        """Use the journal at `path`; apply what is read to `reader` (None: never read).
+
+        An append is refused (`StorageFull`, nothing written) when it would leave less than
+        `min_free` bytes free: a record cut short by a full disk would stay in the journal.
+        """
         self.path = path
+        self.min_free = min_free
         self.reader = reader  # suspects are only written: a bot flood must not fill workers
         self.failed: str | None = None
         self._local = threading.local()
@@ -108,6 +133,16 @@ class Journal:
         try:
             self._sync(self._append(record))
         except OSError as err:
+            if err.errno in _FULL:
+                raise StorageFull(
+                    f"Cannot store in {self.path}: the disk is full. Free disk space; the "
+                    "intake takes comments again by itself."
+                ) from err
+            if err.errno in _READ_ONLY:
+                raise StorageReadOnly(
+                    f"Cannot store in {self.path}: {err.strerror}. Make the spool directory "
+                    "writable (LAWTRAIL_SPOOL_DIR)."
+                ) from err
             raise SpoolError(
                 f"Cannot store in {self.path}: {err.strerror or err}. "
                 "Free disk space or fix the spool directory, then retry."
@@ -183,6 +218,13 @@ class Journal:
         # Read before writing: if the epoch changes later, a failed fsync may have lost this.
         epoch = files.read_state().epoch
         with _Flock(files.journal):
+            if self.min_free:
+                space = os.fstatvfs(files.journal)
+                if space.f_bavail * space.f_frsize < self.min_free + len(record):
+                    raise StorageFull(
+                        f"Cannot store in {self.path}: less than {self.min_free} bytes would "
+                        "be left free. Free disk space; the intake takes comments again by itself."
+                    )
             written = os.write(files.journal, record)
             end = os.lseek(files.journal, 0, os.SEEK_CUR)
         if written < len(record):

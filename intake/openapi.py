@@ -156,6 +156,32 @@ SCHEMAS: dict[str, Any] = {
         "required": ["status"],
         "properties": {"status": {"type": "string", "enum": ["ok"]}},
     },
+    "Ready": {
+        "type": "object",
+        "required": ["ready", "corpus", "spool"],
+        "properties": {
+            "ready": {"type": "boolean"},
+            "corpus": {
+                "type": "object",
+                "required": ["loaded", "commit", "drafts", "loaded_at"],
+                "properties": {
+                    "loaded": {"type": "boolean"},
+                    "commit": {"type": "string", "nullable": True},
+                    "drafts": {"type": "integer"},
+                    "loaded_at": {"type": "string"},
+                },
+            },
+            "spool": {
+                "type": "object",
+                "required": ["writable", "free_bytes", "min_free_bytes"],
+                "properties": {
+                    "writable": {"type": "boolean"},
+                    "free_bytes": {"type": "integer"},
+                    "min_free_bytes": {"type": "integer"},
+                },
+            },
+        },
+    },
 }
 
 _FORBIDDEN = _error("The request's Origin is not allowed.")
@@ -240,7 +266,6 @@ def openapi_document() -> dict[str, Any]:
                         "200": _json("The draft.", "DraftStatus"),
                         "403": _FORBIDDEN,
                         "404": _error("No such draft."),
-                        "503": _UNAVAILABLE,
                     },
                 }
             },
@@ -252,6 +277,18 @@ def openapi_document() -> dict[str, Any]:
                         "200": _json("The spool is writable.", "Health"),
                         "403": _FORBIDDEN,
                         "503": _error("The spool is not writable."),
+                    },
+                }
+            },
+            "/api/v1/ready": {
+                "get": {
+                    "operationId": "ready",
+                    "summary": "Whether this worker can take reviews: corpus loaded, spool "
+                    "writable with free space.",
+                    "responses": {
+                        "200": _json("Ready.", "Ready"),
+                        "403": _FORBIDDEN,
+                        "503": _json("Not ready; the body says what is missing.", "Ready"),
                     },
                 }
             },

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask.sansio.scaffold import find_package
 
+from site_builder.errors import LawtrailError
+
 PREFIX = "LAWTRAIL"
 # Defaults, each overridable by a LAWTRAIL_<NAME> environment variable (docs/api.md).
 DEFAULTS: dict[str, Any] = {
@@ -26,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "REFRESH_SECONDS": 5,  # how often a worker checks git for new revisions (0: never)
     "SITE_DIR": None,  # if set, also serve the built site from here (make run)
     "MAX_BODY_BYTES": 64 * 1024,
+    "MIN_FREE_BYTES": 4 * 1024 * 1024,  # below this free space, POSTs answer 503 storage_full
 }
 
 
@@ -55,3 +58,25 @@ def spool_dir(configured: str | Path | None) -> Path:
 def config_file(repo: str | Path, name: str | None = None) -> Path:
     """The site's mkdocs.yml in `repo` (LAWTRAIL_CONFIG_FILE names it, relative to it)."""
     return Path(repo) / (name or setting("CONFIG_FILE"))
+
+
+class StartupError(LawtrailError):
+    """The intake cannot start: a setting is wrong; the message names it and the fix."""
+
+
+def check_project(repo: Path, config: Path) -> None:
+    """Refuse to start on a project that is not there, before anything else is loaded.
+
+    Raises:
+        StartupError: naming the setting (LAWTRAIL_REPO, LAWTRAIL_CONFIG_FILE) and the fix.
+    """
+    if not repo.is_dir():
+        raise StartupError(
+            f"LAWTRAIL_REPO: {repo} is not a folder; set it to the project folder (the one "
+            "with mkdocs.yml and drafts/)."
+        )
+    if not config.is_file():
+        raise StartupError(
+            f"LAWTRAIL_CONFIG_FILE: {config} does not exist; set LAWTRAIL_REPO to the project "
+            "folder, or LAWTRAIL_CONFIG_FILE to its mkdocs.yml (relative to LAWTRAIL_REPO)."
+        )

@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from intake.journal import Journal, SpoolError, fsync_dir
+from intake.journal import Journal, SpoolError, StorageFull, StorageReadOnly, fsync_dir
 from site_builder.reviews import (
     REVIEW_ID,
     Decision,
@@ -48,11 +48,11 @@ from site_builder.reviews import (
     parse_review,
 )
 
-__all__ = ["Decided", "Group", "Spool", "SpoolError"]
+__all__ = ["MIN_FREE", "Decided", "Group", "Spool", "SpoolError", "StorageFull", "StorageReadOnly"]
 
 _REVIEW, _DECISION, _CONTACT, _SUSPECT = b"R", b"D", b"C", b"S"
 _LEGACY_DECISIONS = "decisions"  # <spool>/decisions/<id>.yml, written by lawtrail until 2026-12
-_MIN_FREE = 4 * 1024 * 1024  # below this the health check reports the spool unwritable
+MIN_FREE = 4 * 1024 * 1024  # default: below this, saves are refused and the spool is not ready
 # Invisible characters a campaign can sprinkle into copies to defeat duplicate grouping.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -98,9 +98,14 @@ class Spool:
     fork the child opens its own files (each thread does: `flock` belongs to an open file).
     """
 
-    def __init__(self, directory: Path) -> None:
-        """Use `directory`, creating it if needed; files are opened on first use."""
+    def __init__(self, directory: Path, min_free: int = MIN_FREE) -> None:
+        """Use `directory`, creating it if needed; files are opened on first use.
+
+        Saves are refused (`StorageFull`) rather than let free space fall below `min_free`
+        bytes, which keeps room for moderation and for the journals' own bookkeeping.
+        """
         self.directory = Path(directory)
+        self.min_free = min_free
         try:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -111,10 +116,13 @@ class Spool:
                 "Point LAWTRAIL_SPOOL_DIR at a writable directory."
             ) from err
         self._state = _Reviews()
+        self._suspected = _Suspects()
         self._contacts = _Contacts()
-        self._reviews = Journal(self.directory / "reviews.journal", self._state)
-        self._contact_journal = Journal(self.directory / "contacts.journal", self._contacts)
-        self._suspects = Journal(self.directory / "suspects.journal", None)
+        self._reviews = Journal(self.directory / "reviews.journal", self._state, min_free)
+        self._contact_journal = Journal(
+            self.directory / "contacts.journal", self._contacts, min_free
+        )
+        self._suspects = Journal(self.directory / "suspects.journal", self._suspected, min_free)
         self._journals = (self._reviews, self._contact_journal, self._suspects)
         self._keys: dict[str, tuple[Review, str]] = {}
         os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
@@ -173,6 +181,11 @@ class Spool:
         with self._reviews.reading():
             return self._state.reviews.get(review_id)
 
+    def suspect(self, review_id: str) -> tuple[str, str] | None:
+        """The draft and submission time of a honeypot-trapped review, or None."""
+        with self._suspects.reading():
+            return self._suspected.seen.get(review_id)
+
     def decision(self, review_id: str) -> Decided | None:
         """The decision recorded on a review, or None while it is pending (or unknown)."""
         with self._reviews.reading():
@@ -210,12 +223,20 @@ class Spool:
         with self._contact_journal.reading():
             return self._contacts.contacts.get(review_id)
 
+    def free_bytes(self) -> int:
+        """Free space where the spool lives, in bytes (0 when it cannot be read)."""
+        try:
+            space = os.statvfs(self.directory)
+        except OSError:
+            return 0
+        return space.f_bavail * space.f_frsize
+
     def writable(self) -> bool:
         """Whether a save can succeed now (for the health endpoint)."""
         probe = self.directory / f".probe-{os.getpid()}-{threading.get_ident()}"
         try:
             space = os.statvfs(self.directory)
-            if space.f_bavail * space.f_frsize < _MIN_FREE:
+            if space.f_bavail * space.f_frsize < self.min_free:
                 return False
             fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             try:
@@ -290,6 +311,27 @@ class _Reviews:
                 self.decided[decided.review_id] = decided
         except ReviewError:
             return  # checksummed but not written by this schema: never expose it
+
+
+class _Suspects:
+    """What `suspects.journal` replays to: only each trapped review's draft and date, so
+    that its status reads like any pending review's while a bot flood stays cheap to hold."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def reset(self) -> None:
+        self.seen = {}
+
+    def apply(self, kind: bytes, data: dict[str, Any]) -> None:
+        review_id, draft, submitted = data.get("id"), data.get("draft"), data.get("submitted")
+        if (
+            kind == _SUSPECT
+            and isinstance(review_id, str)
+            and isinstance(draft, str)
+            and isinstance(submitted, str)
+        ):
+            self.seen[review_id] = (draft, submitted)
 
 
 class _Contacts:

@@ -223,6 +223,11 @@ def _list(raw: Any, where: str) -> list[Any]:
     return raw
 
 
+# The only invisible format characters that writing needs: joiners, which Persian and Indic
+# scripts and emoji use to shape letters; they cannot reorder or hide text.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def _text(
     raw: Any,
     where: str,
@@ -243,6 +248,17 @@ def _text(
             raise Rejection(
                 "invalid_character",
                 f"{where}: control character U+{ord(char):04X} is not allowed",
+                where,
+            )
+        if category == "Cf" and char not in _JOINERS:
+            # Bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) make published text
+            # read differently from what it is ("evil\u202eexe.txt" shows as "eviltxt.exe");
+            # other invisible format characters hide text. Right-to-left scripts need none.
+            name = unicodedata.name(char, "a format character")
+            raise Rejection(
+                "invalid_character",
+                f"{where}: U+{ord(char):04X} ({name}) is invisible and can disguise what the "
+                "text says; remove it",
                 where,
             )
     if strip:

@@ -30,6 +30,7 @@ class Corpus:
     drafts_dir: Path = Path("drafts")
     site_url: str = "/"  # where the site is published, to link a merged review's page
     directory_urls: bool = True
+    commit: str | None = None  # the commit the drafts were read at
 
     def review_url(self, slug: str, review_id: str) -> str:
         """The public address of a merged review's page."""
@@ -84,7 +85,9 @@ def load_corpus(
     drafts, warnings = load_drafts(drafts_dir, history, drafts_dir.name)
     renderer = Renderer(extensions, extension_configs)
     published = {draft.slug: publish(draft, renderer) for draft in drafts}
-    return Corpus(published, timezone, [*history.warnings, *warnings], drafts_dir)
+    corpus = Corpus(published, timezone, [*history.warnings, *warnings], drafts_dir)
+    corpus.commit = history.head
+    return corpus
 
 
 def load_site_corpus(site: SiteOptions) -> Corpus:

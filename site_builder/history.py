@@ -81,6 +81,7 @@ class History:
     removals: dict[str, list[Removal]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     head_date: datetime | None = None  # date of the newest commit, for reproducible builds
+    head: str | None = None  # sha of the commit read (HEAD), for readiness reports
     root: Path | None = None  # top of the git work tree, or None outside git
 
 
@@ -134,6 +135,7 @@ def read_history(drafts_dir: Path) -> History:
             versions = _parse_log(log, prefix)
             history.revisions, history.removals = _read_texts(repo, versions)
             history.head_date = datetime.fromtimestamp(repo.head.commit.committed_date, UTC)
+            history.head = repo.head.commit.hexsha
         except git.GitCommandError as err:
             raise HistoryError(f"{root}: reading git history failed: {err.stderr.strip()}") from err
     return history

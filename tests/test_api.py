@@ -474,8 +474,9 @@ def test_accepted_review_is_stored_with_wid_and_full_revision(
 def test_hostile_strings_round_trip_exactly(
     app: Flask, client: FlaskClient, project: tuple[Repo, str, str]
 ) -> None:
-    """YAML-special and bidi text is stored as typed (NFC), never interpreted."""
-    hostile = "!!python/object:os.system\n---\nyes\nno\n~\n\u2028\u202eevil\u202c\n'\"{}[]&*#"
+    """YAML-special text and right-to-left script is stored as typed (NFC), never
+    interpreted (bidi controls are refused: tests/test_reliability.py)."""
+    hostile = "!!python/object:os.system\n---\nyes\nno\n~\n\u2028שלום evil\n'\"{}[]&*#"
     body = with_comment(project, body=hostile, suggestion="e\u0301", rationale="%YAML 1.1")
     response = post(client, body)
     assert response.status_code == 201, response.get_json()

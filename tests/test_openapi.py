@@ -122,14 +122,14 @@ CASES: dict[tuple[str, str, str], Exercise] = {
         "/api/v1/drafts/fees", headers=EVIL
     ),
     ("get", "/api/v1/drafts/{slug}", "404"): lambda p, s: _client(p, s).get("/api/v1/drafts/nope"),
-    ("get", "/api/v1/drafts/{slug}", "503"): lambda p, s: _broken_spool(p, s).get(
-        "/api/v1/drafts/fees"
-    ),
     ("get", "/api/v1/health", "200"): lambda p, s: _client(p, s).get("/api/v1/health"),
     ("get", "/api/v1/health", "403"): lambda p, s: _client(p, s).get(
         "/api/v1/health", headers=EVIL
     ),
     ("get", "/api/v1/health", "503"): lambda p, s: _broken_spool(p, s).get("/api/v1/health"),
+    ("get", "/api/v1/ready", "200"): lambda p, s: _client(p, s).get("/api/v1/ready"),
+    ("get", "/api/v1/ready", "403"): lambda p, s: _client(p, s).get("/api/v1/ready", headers=EVIL),
+    ("get", "/api/v1/ready", "503"): lambda p, s: _broken_spool(p, s).get("/api/v1/ready"),
     ("get", "/api/v1/openapi.json", "200"): lambda p, s: _client(p, s).get("/api/v1/openapi.json"),
     ("get", "/api/v1/openapi.json", "403"): lambda p, s: _client(p, s).get(
         "/api/v1/openapi.json", headers=EVIL

@@ -32,8 +32,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## system-packages: Debian's chromium and redis-server for the tests (as root; otherwise they skip)
-SYSTEM_PACKAGES := chromium:/usr/bin/chromium redis-server:/usr/bin/redis-server
+## system-packages: Debian's chromium, redis-server and faketime for the tests (as root; otherwise they skip)
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium redis-server:/usr/bin/redis-server faketime:/usr/bin/faketime
 system-packages:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
 	  [ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \

@@ -135,10 +135,13 @@ class Repo:
         self.git("add", "-A")
         return self.commit(message, author)
 
-    def build(self, site: str = "site", env: dict[str, str] | None = None) -> Build:
-        """Run a real `mkdocs build` and return its exit code, output and site folder."""
+    def build(
+        self, site: str = "site", env: dict[str, str] | None = None, wrap: list[str] | None = None
+    ) -> Build:
+        """Run a real `mkdocs build` and return its exit code, output and site folder;
+        `wrap` is a command to run it under (e.g. faketime)."""
         done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--site-dir", site],
+            [*(wrap or []), sys.executable, "-m", "mkdocs", "build", "--site-dir", site],
             cwd=self.root,
             capture_output=True,
             text=True,

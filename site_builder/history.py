@@ -2,14 +2,19 @@
 
 The only module that runs git. However many drafts and revisions there are, a build runs
 a fixed number of git processes: one `git log --raw` names every version of every
-`draft.md`, and one persistent `git cat-file --batch` (GitPython's) reads their contents.
-One `git log -n1` per file, as most MkDocs git plugins do, costs seconds at 1,000 files.
+`draft.md` and of every parallel language version beside it (`draft.kk.md`), and one
+persistent `git cat-file --batch` (GitPython's) reads their contents. One `git log -n1` per
+file, as most MkDocs git plugins do, costs seconds at 1,000 files.
+
+A draft's language versions are versioned together: a revision is a commit that changes
+any of them, and it carries the text of each of them as that commit left it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -17,6 +22,7 @@ from pathlib import Path, PurePosixPath
 import git
 
 from site_builder.errors import LawtrailError
+from site_builder.urls import DRAFT_FILE, language_of
 
 # Fields of one commit header; \x1e opens a commit, \x1f separates fields, \x1d ends the
 # message so the raw diff lines that follow cannot be mistaken for it.
@@ -36,6 +42,9 @@ class Revision:
     email: str
     message: str
     text: str  # the whole draft.md as committed
+    # The parallel language versions at this commit, language -> the whole draft.<lang>.md
+    # (those not changed by it too): {"kk": "---\ntitle: ..."}.
+    languages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def short(self) -> str:
@@ -90,7 +99,7 @@ class HistoryError(LawtrailError):
 
 
 def read_history(drafts_dir: Path) -> History:
-    """Read every committed version of `drafts_dir/<slug>/draft.md`.
+    """Read every committed version of `drafts_dir/<slug>/draft.md` and `draft.<lang>.md`.
 
     Args:
         drafts_dir: the folder holding one folder per draft.
@@ -130,7 +139,8 @@ def read_history(drafts_dir: Path) -> History:
                 "--reverse",
                 f"--format={_FORMAT}",
                 "--",
-                str(prefix / "*" / "draft.md"),
+                str(prefix / "*" / DRAFT_FILE),
+                str(prefix / "*" / "draft.*.md"),
             )
             versions = _parse_log(log, prefix)
             history.revisions, history.removals = _read_texts(repo, versions)
@@ -143,13 +153,16 @@ def read_history(drafts_dir: Path) -> History:
 
 @dataclass(frozen=True)
 class _Version:
+    """One commit's change to one file of a draft."""
+
     slug: str
+    language: str | None  # None for draft.md, else the language of draft.<language>.md
     sha: str
     date: datetime
     author: str
     email: str
     message: str
-    blob: str | None  # None when the commit deleted the draft
+    blob: str | None  # None when the commit deleted the file
 
 
 def _parse_log(log: str, prefix: PurePosixPath) -> list[_Version]:
@@ -163,13 +176,26 @@ def _parse_log(log: str, prefix: PurePosixPath) -> list[_Version]:
             if not found:
                 continue
             path = PurePosixPath(found["path"])
-            if path.parent.parent != prefix or path.name != "draft.md":
-                continue  # a deeper draft.md, not a draft of this folder
+            if path.parent.parent != prefix:
+                continue  # a deeper file, not a draft of this folder
+            language = language_of(path.name)
+            if path.name != DRAFT_FILE and language is None:
+                continue  # draft.notes.md and the like: not a language version
             blob = None if found["status"] == "D" else found["blob"]
             versions.append(
-                _Version(path.parent.name, sha, date, author, email, message.strip(), blob)
+                _Version(
+                    path.parent.name, language, sha, date, author, email, message.strip(), blob
+                )
             )
     return versions
+
+
+@dataclass
+class _Files:
+    """The blobs of one draft's files as the commits so far left them."""
+
+    primary: str | None = None
+    languages: dict[str, str] = field(default_factory=dict)
 
 
 def _read_texts(
@@ -180,31 +206,61 @@ def _read_texts(
     revisions: dict[str, list[Revision]] = defaultdict(list)
     removals: dict[str, list[Removal]] = defaultdict(list)
     texts: dict[str, str] = {}
-    for version in versions:
-        previous = revisions.get(version.slug)
-        if version.blob is None:
-            if previous:  # a public record is never erased: the deletion is one more step
-                removals[version.slug].append(
-                    Removal(
-                        version.sha, version.date, version.author, version.message, len(previous)
-                    )
+    files: dict[str, _Files] = defaultdict(_Files)
+
+    def text(blob: str) -> str:
+        if blob not in texts:
+            data = repo.git.get_object_data(blob)[3]
+            texts[blob] = data.decode("utf-8", errors="replace")
+        return texts[blob]
+
+    # The log lists a commit's files together: each commit's changes to one draft are
+    # applied at once, then the draft's new state is a revision, a removal or nothing.
+    for (slug, sha), group in _by_commit(versions):
+        state = files[slug]
+        had_primary = state.primary is not None
+        for change in group:
+            if change.language is None:
+                state.primary = change.blob
+            elif change.blob is None:
+                state.languages.pop(change.language, None)
+            else:
+                state.languages[change.language] = change.blob
+        version = group[0]
+        previous = revisions.get(slug)
+        if state.primary is None:
+            if had_primary and previous:  # a public record is never erased: one more step
+                removals[slug].append(
+                    Removal(sha, version.date, version.author, version.message, len(previous))
                 )
-            continue
-        removed = removals.get(version.slug)
+            continue  # a language version without draft.md is no revision yet
+        languages = {lang: text(blob) for lang, blob in sorted(state.languages.items())}
+        removed = removals.get(slug)
         readded = removed is not None and removed[-1].after == len(previous or ())
-        if previous and not readded and texts.get(version.blob) == previous[-1].text:
-            continue  # a mode change or a revert-and-redo commit: the text did not change
-        if version.blob not in texts:
-            data = repo.git.get_object_data(version.blob)[3]
-            texts[version.blob] = data.decode("utf-8", errors="replace")
-        revisions[version.slug].append(
+        if (
+            previous
+            and not readded
+            and text(state.primary) == previous[-1].text
+            and languages == previous[-1].languages
+        ):
+            continue  # a mode change or a revert-and-redo commit: no text changed
+        revisions[slug].append(
             Revision(
-                sha=version.sha,
+                sha=sha,
                 date=version.date,
                 author=version.author,
                 email=version.email,
                 message=version.message,
-                text=texts[version.blob],
+                text=text(state.primary),
+                languages=languages,
             )
         )
     return dict(sorted(revisions.items())), dict(sorted(removals.items()))
+
+
+def _by_commit(versions: list[_Version]) -> list[tuple[tuple[str, str], list[_Version]]]:
+    """Changes grouped by draft and commit, in the order of the log."""
+    groups: dict[tuple[str, str], list[_Version]] = {}
+    for version in versions:
+        groups.setdefault((version.slug, version.sha), []).append(version)
+    return list(groups.items())

@@ -17,21 +17,41 @@ from site_builder.ids import clean_number
 
 ACCOUNTABILITY_SRC = "accountability/index.md"
 REVIEWS_DIR = "reviews"  # a draft's merged review files, beside its draft.md
+DRAFT_FILE = "draft.md"  # a draft's text in its primary language
+# A parallel language version beside it: draft.kk.md. Its pages live in a folder named
+# after the language (/drafts/<slug>/kk/), so the code must not be one of a draft's own
+# page folders.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")  # lower case: it is a path
+_LANGUAGE_FILE = re.compile(rf"^draft\.(?P<language>{LANGUAGE_CODE.pattern})\.md$")
+PAGE_FOLDERS = frozenset({"rev", "compare", "comments", "reviews"})
 
 
-def draft_src(slug: str) -> str:
-    """Source path of a draft's current text."""
-    return f"drafts/{slug}/index.md"
+def language_file(language: str) -> str:
+    """The file name of a draft's parallel language version: `draft.kk.md`."""
+    return f"draft.{language}.md"
 
 
-def revision_src(slug: str, sha: str) -> str:
-    """Source path of the text of one revision."""
-    return f"drafts/{slug}/rev/{sha[:10]}/index.md"
+def language_of(name: str) -> str | None:
+    """The language of a file named `draft.<language>.md`, else None (also for draft.md)."""
+    found = _LANGUAGE_FILE.match(name)
+    if found is None or found["language"] in PAGE_FOLDERS:
+        return None
+    return found["language"]
 
 
-def compare_src(slug: str, old: str, new: str) -> str:
-    """Source path of the redline between two revisions."""
-    return f"drafts/{slug}/compare/{old[:10]}..{new[:10]}/index.md"
+def draft_src(slug: str, language: str | None = None) -> str:
+    """Source path of a draft's current text; `language` names a parallel version."""
+    return f"{_draft_folder(slug, language)}/index.md"
+
+
+def revision_src(slug: str, sha: str, language: str | None = None) -> str:
+    """Source path of the text of one revision (in a parallel `language`, if given)."""
+    return f"{_draft_folder(slug, language)}/rev/{sha[:10]}/index.md"
+
+
+def compare_src(slug: str, old: str, new: str, language: str | None = None) -> str:
+    """Source path of the redline between two revisions (of a parallel `language`)."""
+    return f"{_draft_folder(slug, language)}/compare/{old[:10]}..{new[:10]}/index.md"
 
 
 def comments_src(slug: str) -> str:
@@ -104,6 +124,10 @@ def reviews_dir(drafts_dir: Path, slug: str) -> Path:
 def review_file(drafts_dir: Path, slug: str, review_id: str) -> Path:
     """Where a merged review is kept in git: `<drafts>/<slug>/reviews/<id>.yml`."""
     return reviews_dir(drafts_dir, slug) / f"{review_id}.yml"
+
+
+def _draft_folder(slug: str, language: str | None) -> str:
+    return f"drafts/{slug}/{language}" if language else f"drafts/{slug}"
 
 
 def _parts(path: str) -> list[str]:

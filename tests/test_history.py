@@ -46,6 +46,25 @@ def test_git_processes_do_not_grow_with_drafts_or_revisions(tmp_path: Path) -> N
     assert sum(call.startswith("log") for call in calls_large) == 1
 
 
+def test_language_versions_add_no_git_process(tmp_path: Path) -> None:
+    """Drafts with a draft.kk.md beside draft.md are read by the same git commands."""
+    plain = Repo(tmp_path / "plain")
+    _grow(plain, drafts=3, revisions=3)
+    bilingual = Repo(tmp_path / "bilingual")
+    for r in range(3):
+        for d in range(3):
+            folder = bilingual.root / "drafts" / f"d{d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            body = f"### Article 1. Scope\n\n1. Revision {r}.\n"
+            (folder / "draft.md").write_text(draft(body, language="en"))
+            (folder / "draft.kk.md").write_text(
+                f"---\ntitle: Тест\nsummary: Түйіндеме.\n---\n\n### 1-бап. Аясы\n\n1. {r}.\n"
+            )
+            bilingual.git("add", "-A")
+            bilingual.commit("Revise both")
+    assert len(_git_calls(plain, tmp_path)) == len(_git_calls(bilingual, tmp_path))
+
+
 def test_each_revision_has_its_sha_date_author_and_message(repo: Repo) -> None:
     """Revisions come oldest first with what the commit recorded."""
     first = repo.revise("water", draft("Text one.\n"), "Initiate the draft", author="Ann Drafter")

@@ -10,6 +10,7 @@ from site_builder.limits import (
     MAX_CONTEXT,
     MAX_EID,
     MAX_EMAIL,
+    MAX_LANGUAGE,
     MAX_NAME,
     MAX_QUOTE,
 )
@@ -86,6 +87,13 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "draft": _string(100, 1, pattern="^[a-z0-9]+(-[a-z0-9]+)*$"),
             "revision": _string(40, 7, pattern="^[0-9a-f]{7,40}$"),
+            "language": _string(
+                MAX_LANGUAGE,
+                2,
+                example="kk",
+                description="The language version the reader saw (draft.<language>.md), "
+                "whose words the quotes are; absent for the draft's own language.",
+            ),
             "author": {
                 "type": "object",
                 "additionalProperties": False,
@@ -222,8 +230,8 @@ def openapi_document() -> dict[str, Any]:
                         "413": _error("The body is over 64 KB."),
                         "415": _error("Not application/json."),
                         "422": _error(
-                            "A field is wrong: unknown revision or element, a quote "
-                            "not in its element, a type, length or character."
+                            "A field is wrong: unknown revision, element or language, a "
+                            "quote not in its element, a type, length or character."
                         ),
                         "429": _error("Rate limited: too many submissions from this address."),
                         "503": _error("The spool cannot store reviews right now."),

@@ -112,6 +112,7 @@ class IntakeState:
         drafts = self._drafts_dir
         if drafts.is_dir():
             paths.extend(sorted(drafts.glob("*/draft.md")))
+            paths.extend(sorted(drafts.glob("*/draft.*.md")))  # language versions
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
 
 

@@ -22,17 +22,18 @@ from site_builder.limits import (
     MAX_CONTEXT,
     MAX_EID,
     MAX_EMAIL,
+    MAX_LANGUAGE,
     MAX_NAME,
     MAX_QUOTE,
 )
-from site_builder.render import Edition
+from site_builder.render import Edition, Published
 from site_builder.reviews import Author, Comment, Quote, Review, Target, comment_id
 
 _REVISION = re.compile(r"^[0-9a-f]{7,40}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPACE = re.compile(r"\s+")
 
-_TOP = {"draft", "revision", "author", "contact", "comments", "website"}
+_TOP = {"draft", "revision", "language", "author", "contact", "comments", "website"}
 _COMMENT = {"target", "body", "suggestion", "rationale"}
 _TARGET = {"eid", "quote"}
 _QUOTE = {"exact", "prefix", "suffix"}
@@ -107,6 +108,7 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
         raise Rejection(
             "discussion_closed", f"Draft '{slug}' is not open for comments now{when}.", "draft"
         )
+    language, text = _language(data, corpus.drafts[slug], sha, edition)
     website = _text(data.get("website", ""), "website", MAX_NAME, empty=True)
     comments = _list(data["comments"], "comments")
     author = _author(data["author"]) if "author" in data else None
@@ -116,16 +118,46 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
         revision=sha,
         submitted=now.replace(microsecond=0),
         comments=tuple(
-            _comment(raw, f"comments[{n}]", edition, comment_id(review_id, n + 1))
+            _comment(raw, f"comments[{n}]", edition, text, comment_id(review_id, n + 1))
             for n, raw in enumerate(comments)
         ),
         author=author,
+        language=language,
     )
     contact = _contact(data["contact"]) if "contact" in data else None
     return Submission(review, contact, suspect=bool(website))
 
 
-def _comment(raw: Any, where: str, edition: Edition, cid: str) -> Comment:
+def _language(
+    data: dict[str, Any], published: Published, sha: str, edition: Edition
+) -> tuple[str | None, Edition]:
+    """The language version the reader saw, and its edition in force at the commit `sha`
+    (a stage or window move too): quotes must be its words. None (the draft's own
+    language, draft.md) and `edition` when `language` is not given or names it; the element
+    ids are the same in every version.
+    """
+    if "language" not in data:
+        return None, edition
+    language = _text(data["language"], "language", MAX_LANGUAGE)
+    own = published.draft.meta.language
+    if language == own:
+        return None, edition
+    seen = next(v for v in published.draft.versions if v.revision.sha == sha)
+    parallel = published.languages.get(language)
+    found = parallel.in_force(seen) if parallel is not None else None
+    if found is None:
+        has = [p.language for p in published.languages.values() if p.in_force(seen)]
+        known = ", ".join(([own] if own else []) + has) or "only its own"
+        raise Rejection(
+            "unknown_language",
+            f"language: this revision of draft '{published.draft.slug}' has no version in "
+            f"'{language}'; it has {known}.",
+            "language",
+        )
+    return language, found
+
+
+def _comment(raw: Any, where: str, edition: Edition, text: Edition, cid: str) -> Comment:
     data = _object(raw, _COMMENT, where, required={"target", "body"})
     target_data = _object(data["target"], _TARGET, f"{where}.target", required={"eid"})
     eid = _text(target_data["eid"], f"{where}.target.eid", MAX_EID)
@@ -138,7 +170,9 @@ def _comment(raw: Any, where: str, edition: Edition, cid: str) -> Comment:
         )
     quote = None
     if "quote" in target_data:
-        quote = _quote(target_data["quote"], f"{where}.target.quote", element.text)
+        # The element in the language version the reader saw: the same eId, its words.
+        seen = text.rendering.outline.find(eid) or element
+        quote = _quote(target_data["quote"], f"{where}.target.quote", seen.text)
     body = _text(data["body"], f"{where}.body", MAX_BODY, multiline=True)
     extra: dict[str, str | None] = {}
     for key in ("suggestion", "rationale"):

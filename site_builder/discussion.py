@@ -64,16 +64,18 @@ def gather(
         use_directory_urls: the site's URL style, for the links in each entry.
     """
     discussion = Discussion(reviews, rejected)
-    current = published.current
-    assert current is not None
-    editions = published.by_sha()  # a stage move's sha too: the text in force at it
-    anchorers: dict[str, Reanchorer] = {}
+    # Every commit of the draft, a stage move's too: the primary text in force at it.
+    revisions = published.by_sha()
+    anchorers: dict[tuple[str | None, str], Reanchorer] = {}
+    shas: dict[str | None, dict[str, Edition]] = {None: revisions}
     for review in sorted(reviews, key=lambda r: (r.submitted, r.id)):
-        old = editions.get(review.revision)
+        language, old, current, quoted = _texts_of(published, review, shas)
         for comment in review.comments:
-            anchor = _anchor(comment, old, current, anchorers)
-            entry = _entry(review, comment, anchor, old, current, editions)
-            entry.update(_links(published.draft.slug, entry, editions, use_directory_urls))
+            anchor = _anchor(comment, old, current, anchorers, language, quoted)
+            entry = _entry(review, comment, anchor, old, current, revisions)
+            entry.update(
+                _links(published.draft.slug, entry, revisions, language, use_directory_urls)
+            )
             discussion.comments.append(entry)
             # Comments whose text is gone are kept under "" for the note below the text.
             key = anchor.eid if anchor.eid and anchor.status != "orphaned" else ""
@@ -84,10 +86,16 @@ def gather(
     return discussion
 
 
-def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]]) -> str:
+def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]], here: str) -> str:
     """Put a "N comments" disclosure after the first block of each commented element.
 
-    A <details> element opens without JavaScript and is reachable by keyboard.
+    A <details> element opens without JavaScript and is reachable by keyboard. Every
+    language version of a draft shows the same threads: its elements have the same eIds.
+
+    Args:
+        content: a draft page's text.
+        by_element: the comments on each element, from `gather`.
+        here: the site-relative URL of the page, which the links are made relative to.
     """
     for eid, entries in sorted(by_element.items()):
         if not eid:
@@ -103,14 +111,15 @@ def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]]) ->
         if closing < 0:
             continue
         end = content.find(">", closing) + 1
-        content = content[:end] + _thread(entries) + content[end:]
+        content = content[:end] + _thread(entries, here) + content[end:]
     return content
 
 
-def _thread(entries: list[dict[str, Any]]) -> str:
+def _thread(entries: list[dict[str, Any]], here: str) -> str:
     count = len(entries)
     items = "".join(
-        f'<li><a href="{html.escape(e["review_href"])}">{html.escape(e["author"])}</a>: '
+        f'<li><a href="{html.escape(relative_url(e["review_url"], here))}">'
+        f"{html.escape(e['author'])}</a>: "
         f'{html.escape(e["excerpt"])} <span class="lt-disposition lt-disposition--'
         f'{e["disposition"] or "pending"}">{html.escape(e["disposition_label"])}</span>'
         + (
@@ -129,19 +138,55 @@ def _thread(entries: list[dict[str, Any]]) -> str:
     )
 
 
+def _texts_of(
+    published: Published, review: Review, shas: dict[str | None, dict[str, Edition]]
+) -> tuple[str | None, Edition | None, Edition, bool]:
+    """The texts a review's comments are anchored on: its language (None: the primary),
+    the edition it was made on, the current one, and whether its quotes can be used.
+
+    A comment made on a language version is anchored on that version's texts: its quote
+    is in that language. Where that version is not published (no longer, or not at that
+    revision), the comment follows its element alone in the primary text: the eIds and
+    wIds are the same in every version, the words are not.
+
+    A review's revision may be any commit of the draft, a stage or window move too: its
+    comments were made on the text in force at that commit, in that language.
+
+    `shas` caches, for each language, the edition in force at every commit by its sha.
+    """
+
+    def made_on(language: str | None) -> tuple[Edition | None, Edition | None]:
+        if language not in shas:
+            shas[language] = published.by_sha(language)
+        return shas[language].get(review.revision), published.editions(language)[1]
+
+    language = review.language if review.language in published.languages else None
+    if language is not None:
+        old, current = made_on(language)
+        if old is not None and current is not None:
+            return language, old, current, True
+    old, current = made_on(None)
+    assert current is not None
+    return None, old, current, review.language in (None, published.draft.meta.language)
+
+
 def _anchor(
     comment: Comment,
     old: Edition | None,
     current: Edition,
-    anchorers: dict[str, Reanchorer],
+    anchorers: dict[tuple[str | None, str], Reanchorer],
+    language: str | None,
+    quoted: bool,
 ) -> Anchor:
     if old is None or old.version is None:
         return Anchor(
             "orphaned", None, None, None, None, "The revision it was made on is not in history."
         )
-    key = old.version.revision.sha
+    key = (language, old.version.revision.sha)
     if key not in anchorers:
         anchorers[key] = Reanchorer(old, current)
+    if not quoted:
+        return anchorers[key].anchor(Target(comment.eid, comment.wid))
     target = Target(comment.eid, comment.wid, comment.exact, comment.prefix, comment.suffix)
     return anchorers[key].anchor(target)
 
@@ -199,16 +244,18 @@ def _entry(
 
 
 def _links(
-    slug: str, entry: dict[str, Any], editions: dict[str, Edition], directory_urls: bool
+    slug: str,
+    entry: dict[str, Any],
+    editions: dict[str, Edition],
+    language: str | None,
+    directory_urls: bool,
 ) -> dict[str, str | None]:
-    """Site-relative URLs for the templates (which make them relative with `| url`), and
-    the review's link as written into the draft's text (relative to that page)."""
-    draft_url = url_of(draft_src(slug), directory_urls)
-    review_url = url_of(review_src(slug, entry["review_id"]), directory_urls)
+    """Site-relative URLs for the templates (which make them relative with `| url`), in
+    the language version the comment was made on."""
+    draft_url = url_of(draft_src(slug, language), directory_urls)
     sha = entry["addressed_in"]
     return {
-        "review_url": review_url,
-        "review_href": relative_url(review_url, draft_url),
+        "review_url": url_of(review_src(slug, entry["review_id"]), directory_urls),
         "element_url": f"{draft_url}#{entry['eid']}" if entry["eid"] else None,
         "addressed_url": url_of(revision_src(slug, sha), directory_urls)
         if sha in editions

@@ -1,9 +1,11 @@
-"""Drafts: loading and validating `drafts/<slug>/draft.md` and its committed revisions."""
+"""Drafts: loading and validating `drafts/<slug>/draft.md`, its parallel language versions
+(`draft.<lang>.md`) and their committed revisions."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,20 @@ from typing import Any
 import yaml
 
 from site_builder.errors import LawtrailError
-from site_builder.frontmatter import FIELDS, SLUG, STAGES, DiscussionWindow, DraftMeta, parse_meta
+from site_builder.frontmatter import (
+    FIELDS,
+    LANGUAGE_FIELDS,
+    SHARED_FIELDS,
+    SLUG,
+    STAGES,
+    DiscussionWindow,
+    DraftMeta,
+    LanguageMeta,
+    parse_language_meta,
+    parse_meta,
+)
 from site_builder.history import History, Removal, Revision
+from site_builder.urls import DRAFT_FILE, language_file, language_of
 
 # libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
 # revision's front matter and every review file is parsed.
@@ -29,9 +43,11 @@ class Version:
     """A committed version of a draft: one step of its public record, with the stage and
     window it declared.
 
-    Every commit that changes `draft.md` is a version, but only one that changes its text
-    (the Markdown body), or the first, is a revision: moving the stage or the window is a
-    step of the lifecycle, not a new text to read or redline.
+    Every commit that changes `draft.md` or a language version (`draft.<lang>.md`) is a
+    version, but only one that changes a text (the Markdown body of the primary or of any
+    language version, or adds or deletes a language version), or the first, is a revision:
+    moving the stage or the window is a step of the lifecycle, not a new text to read or
+    redline.
     """
 
     number: int  # the revision in force: 1 for the first, one more for each changed text
@@ -41,12 +57,31 @@ class Version:
     # Where the Markdown body starts in the revision's text: a copy of every body of every
     # revision would double the memory a long code's history takes.
     body_start: int
-    changes_text: bool = True  # the first version, or its body differs from the one before
+    changes_text: bool = True  # the first version, or a body differs from the one before
+    # The same for each parallel language version the revision has: language -> start.
+    language_starts: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def body(self) -> str:
         """The Markdown body of this revision, without its front matter."""
         return self.revision.text[self.body_start :]
+
+    def body_of(self, language: str) -> str | None:
+        """The body of this revision's version in `language`, or None when it has none."""
+        start = self.language_starts.get(language)
+        if start is None:
+            return None
+        return self.revision.languages[language][start:]
+
+
+@dataclass(frozen=True)
+class LanguageText:
+    """A parallel language version of a draft's current text: `draft.<language>.md`."""
+
+    language: str
+    source: str  # the path shown in messages, e.g. drafts/water-code/draft.kk.md
+    meta: LanguageMeta
+    body: str
 
 
 @dataclass
@@ -60,6 +95,8 @@ class Draft:
     versions: list[Version] = field(default_factory=list)
     dirty: bool = False  # the work tree differs from the last commit
     removals: list[Removal] = field(default_factory=list)  # every commit that deleted it
+    # The parallel language versions in the work tree, by language, sorted.
+    languages: dict[str, LanguageText] = field(default_factory=dict)
 
     @property
     def removed(self) -> Removal | None:
@@ -152,6 +189,29 @@ def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str
     return meta, warnings
 
 
+def validate_language_meta(
+    raw: dict[str, Any], source: str, language: str
+) -> tuple[LanguageMeta, list[str]]:
+    """Check the front matter of a parallel language version (`draft.<language>.md`).
+
+    Returns:
+        The validated front matter and warnings (unknown fields).
+
+    Raises:
+        DraftError: naming each bad field, its value and what is accepted.
+    """
+    meta, problems = parse_language_meta(raw, language)
+    if meta is None:
+        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
+    known = list(LANGUAGE_FIELDS)
+    warnings = []
+    for key in sorted(set(map(str, raw)) - set(known) - set(SHARED_FIELDS)):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
+    return meta, warnings
+
+
 def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Draft], list[str]]:
     """Load and validate every draft folder.
 
@@ -175,7 +235,7 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
     errors: list[str] = []
     warnings: list[str] = []
     for folder in sorted(p for p in drafts_dir.iterdir() if p.is_dir()):
-        source = f"{label}/{folder.name}/draft.md"
+        source = f"{label}/{folder.name}/{DRAFT_FILE}"
         if folder.name.startswith("."):
             continue
         if not SLUG.match(folder.name):
@@ -209,24 +269,27 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
 
 
 def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[Draft, list[str]]:
-    try:
-        text = (folder / "draft.md").read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DraftError(
-            [f"{source}: not UTF-8 text (byte {err.start}); save the file as UTF-8."]
-        ) from err
+    text = _read(folder / DRAFT_FILE, source)
     raw, body = split_front_matter(text, source)
     meta, warnings = validate_meta(raw, source)
+    texts, languages = _load_languages(folder, source, meta, warnings)
     versions = _versions(revisions, source, warnings)
-    dirty = bool(versions) and versions[-1].revision.text.lstrip("\ufeff") != text.lstrip("\ufeff")
-    if dirty:
+    changed = []
+    if versions:
+        latest = versions[-1].revision
+        if _unmarked(latest.text) != _unmarked(text):
+            changed.append(source)
+        for language in sorted(set(texts) | set(latest.languages)):
+            if _unmarked(latest.languages.get(language, "")) != _unmarked(texts.get(language, "")):
+                changed.append(f"{source.removesuffix(DRAFT_FILE)}{language_file(language)}")
+    for path in changed:
         warnings.append(
-            f"{source} has uncommitted changes: the site shows them as the current text, "
+            f"{path} has uncommitted changes: the site shows them as the current text, "
             "but no revision or redline has them until they are committed."
         )
     if not versions:
         warnings.append(f"{source} is not committed: it is published without revisions.")
-    draft = Draft(folder.name, source, meta, body, versions, dirty)
+    draft = Draft(folder.name, source, meta, body, versions, bool(changed), languages=languages)
     return draft, warnings
 
 
@@ -246,27 +309,121 @@ def _versions(revisions: list[Revision], source: str, warnings: list[str]) -> li
 
 
 def _same_body(a: Version, b: Version) -> bool:
+    """Whether two versions have the same text: the primary's body and every language
+    version's (one added or deleted is a changed text)."""
+    if a.language_starts.keys() != b.language_starts.keys():
+        return False
+    texts = [(a.revision.text, a.body_start, b.revision.text, b.body_start)]
+    texts += [
+        (a.revision.languages[lang], start, b.revision.languages[lang], b.language_starts[lang])
+        for lang, start in a.language_starts.items()
+    ]
     # Lengths first: most text revisions change the length, and slicing copies the body.
-    length = len(a.revision.text) - a.body_start
-    return length == len(b.revision.text) - b.body_start and a.body == b.body
+    return all(
+        len(x) - x_start == len(y) - y_start and x[x_start:] == y[y_start:]
+        for x, x_start, y, y_start in texts
+    )
+
+
+def _load_languages(
+    folder: Path, source: str, meta: DraftMeta, warnings: list[str]
+) -> tuple[dict[str, str], dict[str, LanguageText]]:
+    """The parallel language versions in a draft folder: their whole texts and, checked,
+    their front matter and bodies.
+
+    Raises:
+        DraftError: a version's front matter is wrong, or the primary's language is not
+            declared or is one of its versions' languages.
+    """
+    texts: dict[str, str] = {}
+    languages: dict[str, LanguageText] = {}
+    errors: list[str] = []
+    prefix = source.removesuffix(DRAFT_FILE)
+    for path in sorted(folder.glob("draft.*.md")):
+        language = language_of(path.name)
+        if language is None:
+            warnings.append(
+                f"{prefix}{path.name} is not a language version (expected draft.<language>.md "
+                "with a code such as kk or ru, not rev, compare, comments or reviews); "
+                "it is ignored."
+            )
+            continue
+        where = f"{prefix}{path.name}"
+        try:
+            texts[language] = _read(path, where)
+            raw, body = split_front_matter(texts[language], where)
+            own, found = validate_language_meta(raw, where, language)
+        except DraftError as err:
+            errors.extend(err.messages)
+            continue
+        warnings.extend(found)
+        languages[language] = LanguageText(language, where, own, body)
+    if texts and meta.language is None:
+        errors.append(
+            f"{source}: front matter field 'language' is missing; a draft with language "
+            f"versions ({', '.join(language_file(lang) for lang in texts)}) must say which "
+            "language draft.md is in, e.g. 'language: ru'."
+        )
+    elif meta.language in texts:
+        errors.append(
+            f"{prefix}{language_file(meta.language)}: the draft's own language is "
+            f"'{meta.language}' (draft.md); a language version must be in another language."
+        )
+    if errors:
+        raise DraftError(errors)
+    return texts, languages
+
+
+def _read(path: Path, source: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DraftError(
+            [f"{source}: not UTF-8 text (byte {err.start}); save the file as UTF-8."]
+        ) from err
+
+
+def _unmarked(text: str) -> str:
+    return text.lstrip("\ufeff")
 
 
 def _version(revision: Revision, source: str, warnings: list[str]) -> Version:
     """A revision with the stage its front matter declared; old mistakes only warn."""
     where = f"{source} at revision {revision.short}"
+    starts = _language_starts(revision, source, warnings)
     try:
         raw, body = split_front_matter(revision.text, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
-        return Version(1, revision, None, None, 0)
+        return Version(1, revision, None, None, 0, language_starts=starts)
     start = len(revision.text) - len(body)  # the body is what follows the front matter
     try:
         meta, _ = validate_meta(raw, where)
     except DraftError as err:
         warnings.extend(f"{message} (history is published as it is)" for message in err.messages)
         stage = raw.get("stage")
-        return Version(1, revision, stage if stage in STAGES else None, None, start)
-    return Version(1, revision, meta.stage, meta.discussion, start)
+        return Version(
+            1, revision, stage if stage in STAGES else None, None, start, language_starts=starts
+        )
+    return Version(1, revision, meta.stage, meta.discussion, start, language_starts=starts)
+
+
+def _language_starts(revision: Revision, source: str, warnings: list[str]) -> dict[str, int]:
+    """Where each language version's body starts in a revision; old mistakes only warn."""
+    starts: dict[str, int] = {}
+    prefix = source.removesuffix(DRAFT_FILE)
+    for language, text in revision.languages.items():
+        where = f"{prefix}{language_file(language)} at revision {revision.short}"
+        try:
+            raw, body = split_front_matter(text, where)
+            starts[language] = len(text) - len(body)
+            validate_language_meta(raw, where, language)
+        except DraftError as err:
+            warnings.extend(
+                f"{message} (history is published as it is)" for message in err.messages
+            )
+            starts.setdefault(language, 0)
+    return starts
 
 
 def _removed_draft(
@@ -289,6 +446,7 @@ def _removed_draft(
              for message in err.messages]
         ) from err  # fmt: skip
     draft = Draft(slug, source, meta, body, versions, dirty=False, removals=removals)
+    draft.languages = _last_languages(last, source)
     if draft.removed is None:
         warnings.append(
             f"{source} is deleted in the work tree but not in git: the site publishes its "
@@ -296,3 +454,20 @@ def _removed_draft(
             f"it with 'git checkout -- {source}'."
         )
     return draft
+
+
+def _last_languages(last: Version, source: str) -> dict[str, LanguageText]:
+    """The language versions of a removed draft, as its last revision left them (those
+    whose front matter is wrong there were warned about and are left out)."""
+    languages: dict[str, LanguageText] = {}
+    prefix = source.removesuffix(DRAFT_FILE)
+    for language, text in last.revision.languages.items():
+        path = f"{prefix}{language_file(language)}"
+        where = f"{path} at {last.revision.short}"
+        try:
+            raw, body = split_front_matter(text, where)
+            meta, _ = validate_language_meta(raw, where, language)
+        except DraftError:
+            continue
+        languages[language] = LanguageText(language, path, meta, body)
+    return languages

@@ -51,6 +51,22 @@ class DraftMeta:
     glossary: dict[str, str] | None = None  # terms with plain definitions
 
 
+@dataclass(frozen=True)
+class LanguageMeta:
+    """The front matter of a parallel language version, `drafts/<slug>/draft.<lang>.md`.
+
+    It holds what is said in words (see `LANGUAGE_FIELDS`); the stage, the window and the
+    language of the draft are the primary version's.
+    """
+
+    title: str
+    summary: str
+    agency: str | None = None  # the agency's name in this language; else the primary's
+    kind: str | None = None
+    tags: list[str] | None = None
+    glossary: dict[str, str] | None = None
+
+
 def _text(value: object) -> str:
     if value is None:
         raise FieldProblem("is missing; add it as a line 'name: text'")
@@ -132,6 +148,53 @@ FIELDS: dict[str, tuple[Callable[[object], Any], bool]] = {
     "tags": (_tags, True),
     "glossary": (_glossary, True),
 }
+
+
+# The fields of a language version, as in FIELDS; `language` may repeat the file's own.
+LANGUAGE_FIELDS: dict[str, tuple[Callable[[object], Any], bool]] = {
+    "title": (_text, False),
+    "summary": (_text, False),
+    "agency": (_text, True),
+    "language": (_language, True),
+    "kind": (_text, True),
+    "tags": (_tags, True),
+    "glossary": (_glossary, True),
+}
+# Fields only the primary version declares, for all its language versions.
+SHARED_FIELDS = ("stage", "discussion")
+
+
+def parse_language_meta(
+    raw: Mapping[str, Any], language: str
+) -> tuple[LanguageMeta | None, list[tuple[str, str]]]:
+    """Check the front matter of the parallel version in `language`, every field at once.
+
+    Returns:
+        The front matter, or None when a field is wrong; and each wrong field with its
+        problem, as `parse_meta` gives them.
+    """
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, (check, optional) in LANGUAGE_FIELDS.items():
+        value = raw.get(name)
+        if value is None and optional:
+            continue
+        try:
+            values[name] = check(value)
+        except FieldProblem as err:
+            problems.append((name, str(err)))
+    if values.pop("language", language) != language:
+        problems.append(
+            ("language", f"is {raw['language']!r}, but the file name says {language!r}")
+        )
+    for name in SHARED_FIELDS:
+        if name in raw:
+            problems.append(
+                (name, "belongs in draft.md only: every language version shares its value")
+            )
+    if problems:
+        return None, problems
+    return LanguageMeta(**values), problems
 
 
 def parse_meta(raw: Mapping[str, Any]) -> tuple[DraftMeta | None, list[tuple[str, str]]]:

@@ -15,3 +15,4 @@ MAX_EID = 200  # characters per element id
 MAX_QUOTE = 2000  # characters per quoted passage
 MAX_CONTEXT = 200  # characters of quote prefix or suffix
 MAX_EMAIL = 254  # characters per contact e-mail (RFC 5321)
+MAX_LANGUAGE = 35  # characters per language code (the BCP 47 length that must be supported)

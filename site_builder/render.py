@@ -3,6 +3,10 @@
 Each distinct text is converted from Markdown once: the same rendering gives a revision
 page its HTML, gives lineage the outline it matches wIds on, and gives the redline its
 blocks. Converting again for each use would double the build's largest cost.
+
+A draft's parallel language versions are rendered the same way, each beside the primary
+version of the same revision: their structure must be the primary's (`languages`), and
+they take its wIds by eId.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from typing import Any
 
 from markdown import Markdown
 
-from site_builder.drafts import Draft, Version
+from site_builder.drafts import Draft, DraftError, LanguageText, Version
 from site_builder.glossary import Glossary, GlossaryExtension
+from site_builder.languages import structure_difference
 from site_builder.lineage import apply_wids, trace_wids
 from site_builder.structure import Outline, StructureExtension, outline_of
+from site_builder.urls import language_file
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,27 @@ class Edition:
 
 
 @dataclass
+class Parallel:
+    """A parallel language version of a draft as published, beside the primary one."""
+
+    language: str
+    source: str  # drafts/<slug>/draft.<language>.md
+    text: LanguageText | None  # its current front matter and body; None once deleted
+    versions: list[Edition] = field(default_factory=list)  # the revisions that have it
+    current: Edition | None = None  # None when the current text has no such version
+    glossary: Glossary = field(default_factory=Glossary)  # its own, else the draft's
+
+    def by_number(self) -> dict[int, Edition]:
+        """Its editions by the number of the revision they are a version of."""
+        return {e.version.number: e for e in self.versions if e.version is not None}
+
+    def in_force(self, version: Version) -> Edition | None:
+        """Its edition of the revision in force at a committed version of the draft (a
+        stage or window move too); None when that revision has no version in it."""
+        return self.by_number().get(version.number)
+
+
+@dataclass
 class Published:
     """A draft ready for pages: an edition per revision and the current text.
 
@@ -99,24 +126,55 @@ class Published:
     current: Edition | None = None
     warnings: list[str] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)  # front matter over the site's
+    languages: dict[str, Parallel] = field(default_factory=dict)  # by language, sorted
 
     def in_force(self, version: Version) -> Edition:
         """The edition whose text was in force at a committed version of the draft."""
         return self.versions[version.number - 1]
 
-    def by_sha(self) -> dict[str, Edition]:
+    def by_sha(self, language: str | None = None) -> dict[str, Edition]:
         """Every commit of the draft, a revision or a stage or window move, by its full
-        sha: the edition in force at it (what a reader who saw that commit read)."""
-        return {v.revision.sha: self.in_force(v) for v in self.draft.versions}
+        sha: the edition in force at it (what a reader who saw that commit read).
+
+        With `language`, the editions of that language version: a commit whose revision
+        has no published version in that language is left out.
+        """
+        if language is None:
+            return {v.revision.sha: self.in_force(v) for v in self.draft.versions}
+        parallel = self.languages.get(language)
+        if parallel is None:
+            return {}
+        editions = parallel.by_number()
+        return {
+            v.revision.sha: editions[v.number] for v in self.draft.versions if v.number in editions
+        }
+
+    def editions(self, language: str | None) -> tuple[list[Edition], Edition | None]:
+        """The committed editions and the current one in `language` (None: the primary)."""
+        parallel = self.languages.get(language) if language else None
+        if parallel is not None:
+            return parallel.versions, parallel.current
+        return self.versions, self.current
+
+    def glossary_of(self, language: str | None) -> Glossary:
+        """The glossary a version's text is marked with (None: the primary)."""
+        parallel = self.languages.get(language) if language else None
+        return parallel.glossary if parallel is not None else self.glossary
 
 
 def publish(
     draft: Draft, renderer: Renderer, site_glossary: Mapping[str, str] | None = None
 ) -> Published:
-    """Render a draft's revisions and current text and trace wIds through them.
+    """Render a draft's revisions and current text, trace wIds through them, and render its
+    language versions beside them.
 
     Every version marks the terms of the draft's current glossary (its front matter over the
     site-wide one): a definition explains words, it is not part of what a revision enacted.
+    A language version marks those of its own `glossary`, when its front matter has one.
+
+    Raises:
+        DraftError: the current text of a language version has another structure than the
+            primary's (in older revisions that only warns, and that version is left out).
     """
     glossary = Glossary.of(site_glossary, draft.meta.glossary)
     renderings: list[Rendering] = []
@@ -137,6 +195,9 @@ def publish(
     ]
     current = Edition(None, renderings[-1], tables[-1]) if current_uncommitted else stages[-1]
     published = Published(draft, stages, current, glossary=glossary)
+    published.languages = _publish_languages(
+        draft, renderer, stages, current, site_glossary, published
+    )
     if not current.rendering.outline.elements:
         published.warnings.append(
             f"{draft.source}: no structural elements recognised (no 'Article N' headings, "
@@ -144,3 +205,76 @@ def publish(
             "link to or comment on its parts."
         )
     return published
+
+
+def _publish_languages(
+    draft: Draft,
+    renderer: Renderer,
+    stages: list[Edition],
+    current: Edition,
+    site_glossary: Mapping[str, str] | None,
+    published: Published,
+) -> dict[str, Parallel]:
+    """Each language version's editions, one per revision that has it, checked element by
+    element against the primary's.
+
+    A language version marks the terms of its own `glossary` (over the site's) when its
+    current front matter has one, else the draft's glossary, as the primary does.
+    """
+    found = {language for version in draft.versions for language in version.language_starts}
+    errors: list[str] = []
+    parallels: dict[str, Parallel] = {}
+    for language in sorted(found | set(draft.languages)):
+        text = draft.languages.get(language)
+        source = text.source if text else _sibling(draft.source, language)
+        own = text.meta.glossary if text is not None else None
+        glossary = Glossary.of(site_glossary, own) if own is not None else published.glossary
+        parallel = Parallel(language, source, text, glossary=glossary)
+        for edition in stages:  # the revisions: a stage or window move changes no text
+            assert edition.version is not None
+            body = edition.version.body_of(language)
+            if body is None:
+                continue
+            where = f"{source} at revision {edition.version.revision.short}"
+            linked = _linked(edition, renderer.render(body, glossary), draft.source, where)
+            if isinstance(linked, Edition):
+                parallel.versions.append(linked)
+            elif edition is current:  # what readers see now must be linked
+                errors.append(linked)
+            else:
+                published.warnings.append(
+                    f"{linked}; this language version of that revision is not published "
+                    "(history is published as it is)"
+                )
+        if text is not None and current.version is None:  # uncommitted work
+            where = f"{source} in the work tree"
+            rendering = renderer.render(text.body, glossary)
+            linked = _linked(current, rendering, draft.source, where)
+            if isinstance(linked, Edition):
+                parallel.current = linked
+            else:
+                errors.append(linked)
+        elif text is not None and any(e.version is current.version for e in parallel.versions[-1:]):
+            parallel.current = parallel.versions[-1]  # committed: the latest revision's
+        parallels[language] = parallel
+    if errors:
+        raise DraftError(errors)
+    return parallels
+
+
+def _linked(
+    primary: Edition, rendering: Rendering, primary_source: str, where: str
+) -> Edition | str:
+    """The language version's edition beside `primary`, with its wIds; or what differs."""
+    problem = structure_difference(primary.rendering.outline, rendering.outline, primary_source)
+    if problem is not None:
+        return (
+            f"{where}: {problem}. Language versions must have the same articles, paragraphs "
+            "and points, numbered alike"
+        )
+    return Edition(primary.version, rendering, primary.wids)
+
+
+def _sibling(source: str, language: str) -> str:
+    """The path of a draft's language version, from its draft.md's."""
+    return f"{source.rpartition('/')[0]}/{language_file(language)}"

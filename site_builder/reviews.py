@@ -29,6 +29,7 @@ import yaml
 
 from site_builder.drafts import SAFE_LOADER
 from site_builder.errors import LawtrailError
+from site_builder.urls import LANGUAGE_CODE
 
 # A tracking number: the UTC day it was received plus 10 random base-32 characters
 # (50 bits): readable on the phone, sortable by day, not guessable, safe in a path.
@@ -160,6 +161,9 @@ class Review:
     comments: tuple[Comment, ...]
     author: Author | None = None
     moderation: Decision | None = None
+    # The parallel language version the reader saw (draft.<language>.md), whose words its
+    # quotes are; None for the draft's own language (draft.md).
+    language: str | None = None
     source: str = field(default="", compare=False)  # the file it was read from, for messages
 
     @property
@@ -200,8 +204,10 @@ class Review:
             "id": self.id,
             "draft": self.draft,
             "revision": self.revision,
-            "submitted": timestamp(self.submitted),
         }
+        if self.language is not None:
+            data["language"] = self.language
+        data["submitted"] = timestamp(self.submitted)
         if self.author is not None:
             data["author"] = _drop_none(dataclasses.asdict(self.author))
         data["comments"] = [_comment_data(comment) for comment in self.comments]
@@ -253,6 +259,9 @@ def parse_review(data: Any, source: str) -> Review:
     revision = checker.text(data, "revision")
     if not _SHA.fullmatch(revision):
         checker.fail("revision", revision, "a full 40-character commit sha")
+    language = checker.optional(data, "language")
+    if language is not None and not LANGUAGE_CODE.fullmatch(language):
+        checker.fail("language", language, "a language code such as kk")
     author = None
     if data.get("author"):
         raw = data["author"]
@@ -278,6 +287,7 @@ def parse_review(data: Any, source: str) -> Review:
         comments=comments,
         author=author,
         moderation=moderation,
+        language=language,
         source=source,
     )
     checker.raise_if_failed()

@@ -21,6 +21,7 @@ from site_builder.discussion import inject_threads
 from site_builder.frontmatter import STAGES
 from site_builder.history import Removal
 from site_builder.ids import page_labels
+from site_builder.languages import language_name
 from site_builder.lifecycle import Held, Step, held_discussion, read_steps
 from site_builder.limits import MAX_BODY
 from site_builder.mkdocs.timeline import STAGE_LABELS, held_view, timeline
@@ -207,89 +208,89 @@ class SiteContext:
     def _draft_pages(
         self, published: Published, threads: dict[str, list[dict[str, Any]]] | None
     ) -> list[PageSpec]:
+        """Per language version (the primary first): the text, revisions and redlines."""
+        pages: list[PageSpec] = []
+        # Every page of every language version, for the language switch on each of them.
+        known: set[str] = set()
+        if published.languages:
+            for language in (None, *published.languages):
+                known |= self._sources(published, language)
+        for language in (None, *published.languages):
+            switch = partial(self._switch, published, language, known)
+            pages.extend(self._language_pages(published, language, threads, switch))
+        return pages
+
+    def _language_pages(
+        self,
+        published: Published,
+        language: str | None,
+        threads: dict[str, list[dict[str, Any]]] | None,
+        switch: Callable[[Callable[[str | None], str]], list[dict[str, Any]]],
+    ) -> list[PageSpec]:
+        """The pages of one language version: `language` None for the primary (draft.md).
+
+        `switch` gives a page's links to its other language versions from its source path
+        in each language."""
         draft = published.draft
-        editions = published.versions
+        slug = draft.slug
+        editions, current = published.editions(language)
+        entry = self._language_entry(published, language)
         pages: list[PageSpec] = []
         compares: list[tuple[Edition, Edition]] = list(pairwise(editions))
         if len(editions) > 2:
             compares.append((editions[0], editions[-1]))
-        common = {
-            "draft": self._entry(published),
-            "timeline": timeline(
-                published,
-                self.steps(published),
-                lambda edition: self._revision(draft.slug, edition, editions),
-                self._removal,
-            ),
-        }
-        current = published.current
-        assert current is not None
-        summary = f'<div class="lt-summary"><p>{html.escape(draft.meta.summary)}</p></div>\n'
-        count = 0
-        orphaned = 0
-        if threads:
-            orphaned = len(threads.get("", []))
-            count = sum(len(entries) for entries in threads.values())
-        pages.append(
-            PageSpec(
-                draft_src(draft.slug),
-                draft.meta.title,
-                "lawtrail/draft.html",
-                partial(_current_text, summary, current, threads),
-                in_nav=True,
-                search=True,
-                toc_tokens=current.rendering.toc_tokens,
-                data={
-                    **common,
-                    "glossary": _glossary_list(published),
-                    "dirty": draft.dirty,
-                    "comments_url": self.url(comments_src(draft.slug)),
-                    "comment_count": count,
-                    "orphaned": orphaned,
-                    "commenting": self._commenting(published),
-                    "first_to_latest": self._compare_url(draft.slug, editions[0], editions[-1])
-                    if len(editions) > 2
-                    else None,
-                },
-                updated=draft.latest.revision.date if draft.latest else None,
+        common = {"draft": entry, "timeline": self._timeline(published, language)}
+        count = len(published.versions)
+        if current is not None:
+            pages.append(
+                self._text_page(published, language, entry, common, current, threads, switch)
             )
-        )
+        previous: Edition | None = None
         for edition in editions:
             version = edition.version
             assert version is not None
+            sha = version.revision.sha
             pages.append(
                 PageSpec(
-                    revision_src(draft.slug, version.revision.sha),
-                    f"{draft.meta.title} — revision {version.number}",
+                    revision_src(slug, sha, language),
+                    f"{entry['title']} — revision {version.number}",
                     "lawtrail/revision.html",
                     partial(_edition_text, edition),
                     toc_tokens=edition.rendering.toc_tokens,
-                    data={**common, "revision": self._revision(draft.slug, edition, editions)},
+                    data={
+                        **common,
+                        "revision": self._revision(slug, edition, previous, count, language),
+                        "languages": switch(partial(revision_src, slug, sha)),
+                    },
                     updated=version.revision.date,
                 )
             )
-        pages.extend(self._redirects(published, compares))
+            previous = edition
+        if language is None:  # only draft.md's pages were ever published at a move's sha
+            pages.extend(self._redirects(published, compares))
         for old, new in compares:
             assert old.version is not None and new.version is not None
-            src = compare_src(draft.slug, old.version.revision.sha, new.version.revision.sha)
+            shas = (old.version.revision.sha, new.version.revision.sha)
+            src = compare_src(slug, *shas, language)
             here = self.url(src)
             sides = Sides(
                 f"revision {old.version.number}",
-                relative_url(self.url(revision_src(draft.slug, old.version.revision.sha)), here),
+                relative_url(self.url(revision_src(slug, shas[0], language)), here),
                 f"revision {new.version.number}",
-                relative_url(self.url(revision_src(draft.slug, new.version.revision.sha)), here),
+                relative_url(self.url(revision_src(slug, shas[1], language)), here),
             )
             pages.append(
                 PageSpec(
                     src,
-                    f"{draft.meta.title} — changes from revision {old.version.number} "
+                    f"{entry['title']} — changes from revision {old.version.number} "
                     f"to {new.version.number}",
                     "lawtrail/compare.html",
                     partial(_redline, old, new, sides),
                     data={
                         **common,
-                        "old": self._revision(draft.slug, old, editions),
-                        "new": self._revision(draft.slug, new, editions),
+                        "old": self._revision(slug, old, None, count, language),
+                        "new": self._revision(slug, new, None, count, language),
+                        "languages": switch(partial(compare_src, slug, *shas)),
                     },
                     updated=new.version.revision.date,
                 )
@@ -353,12 +354,124 @@ class SiteContext:
         assert old.version is not None and new.version is not None
         return compare_src(slug, old.version.revision.sha, new.version.revision.sha)
 
-    def _commenting(self, published: Published) -> dict[str, Any] | None:
+    def _text_page(
+        self,
+        published: Published,
+        language: str | None,
+        entry: dict[str, Any],
+        common: dict[str, Any],
+        current: Edition,
+        threads: dict[str, list[dict[str, Any]]] | None,
+        switch: Callable[[Callable[[str | None], str]], list[dict[str, Any]]],
+    ) -> PageSpec:
+        """The current text of one language version, with the comments on its elements
+        (the same in every language: the elements have the same eIds)."""
+        draft = published.draft
+        editions, _ = published.editions(language)
+        summary = f'<div class="lt-summary"><p>{html.escape(entry["summary"])}</p></div>\n'
+        here = self.url(draft_src(draft.slug, language))
+        count = 0
+        orphaned = 0
+        if threads:
+            orphaned = len(threads.get("", []))
+            count = sum(len(entries) for entries in threads.values())
+        return PageSpec(
+            draft_src(draft.slug, language),
+            entry["title"],
+            "lawtrail/draft.html",
+            partial(_current_text, summary, current, threads, here),
+            in_nav=language is None,
+            search=True,
+            toc_tokens=current.rendering.toc_tokens,
+            data={
+                **common,
+                "glossary": _glossary_list(published, language),
+                "dirty": draft.dirty,
+                "comments_url": self.url(comments_src(draft.slug)),
+                "comment_count": count,
+                "orphaned": orphaned,
+                "commenting": self._commenting(published, language),
+                "first_to_latest": self._compare_url(
+                    draft.slug, editions[0], editions[-1], language
+                )
+                if len(editions) > 2
+                else None,
+                "languages": switch(partial(draft_src, draft.slug)),
+            },
+            updated=draft.latest.revision.date if draft.latest else None,
+        )
+
+    def _language_entry(self, published: Published, language: str | None) -> dict[str, Any]:
+        """The draft's index entry as one language version states it: its own title,
+        summary and names, and its own page."""
+        entry = self._entry(published)
+        parallel = published.languages.get(language) if language else None
+        if parallel is None:
+            return entry
+        entry["language"] = parallel.language
+        if parallel.current is not None:
+            entry["url"] = self.url(draft_src(published.draft.slug, parallel.language))
+        if parallel.text is not None:
+            meta = parallel.text.meta
+            entry.update(title=meta.title, summary=meta.summary, kind=meta.kind or entry["kind"])
+            entry["agency"] = meta.agency or entry["agency"]
+        return entry
+
+    def _switch(
+        self,
+        published: Published,
+        here: str | None,
+        known: set[str],
+        src_of: Callable[[str | None], str],
+    ) -> list[dict[str, Any]]:
+        """Links to the same page in the draft's other language versions, where it exists
+        in them; empty for a draft in one language.
+
+        Args:
+            published: the draft.
+            here: the language of the page that links (None: the primary).
+            known: the source paths of every page of every language version.
+            src_of: the source path of the page in a language (None: the primary).
+        """
+        if not published.languages:
+            return []
+        primary = published.draft.meta.language or ""
+        links = []
+        for language in (None, *published.languages):
+            src = src_of(language)
+            if src in known:
+                code = language or primary
+                links.append(
+                    {
+                        "code": code,
+                        "name": language_name(code),
+                        "url": self.url(src),
+                        "current": language == here,
+                    }
+                )
+        return links if len(links) > 1 else []
+
+    def _sources(self, published: Published, language: str | None) -> set[str]:
+        """Source paths of the text, revision and redline pages a language version has."""
+        slug = published.draft.slug
+        editions, current = published.editions(language)
+        shas = [e.version.revision.sha for e in editions if e.version]
+        found = {revision_src(slug, sha, language) for sha in shas}
+        found |= {compare_src(slug, a, b, language) for a, b in pairwise(shas)}
+        if len(shas) > 2:
+            found.add(compare_src(slug, shas[0], shas[-1], language))
+        if current is not None:
+            found.add(draft_src(slug, language))
+        return found
+
+    def _commenting(self, published: Published, language: str | None) -> dict[str, Any] | None:
         """What the comment widget needs, on drafts in discussion with a committed text.
 
-        Whether the window is open today is for the browser (and the intake) to decide."""
+        Whether the window is open today is for the browser (and the intake) to decide.
+        On a language version the widget also names the language, whose words quotes are."""
         draft = published.draft
         window = draft.meta.discussion
+        _, current = published.editions(language)
         if (
             self.intake_url is None
             or draft.meta.stage != "discussion"
@@ -366,6 +479,7 @@ class SiteContext:
             or draft.dirty
             or draft.latest is None
             or draft.removed is not None
+            or current is None
         ):
             return None
         return {
@@ -373,6 +487,7 @@ class SiteContext:
             "draft": draft.slug,
             # The revision in force: its text is what the reader comments on.
             "revision": (draft.in_force or draft.latest).revision.sha,
+            "language": language,
             "opens": window.opens.isoformat(),
             "closes": window.closes.isoformat(),
             "max_body": MAX_BODY,
@@ -380,21 +495,27 @@ class SiteContext:
             # map: labels on every element of every revision page weighed a fifth of a
             # long code's HTML.
             "labels": {
-                element.eid: page_labels(element.path)
-                for element in published.current.rendering.outline.elements
-            }
-            if published.current
-            else {},
+                element.eid: page_labels(element.path, *([language] if language else []))
+                for element in current.rendering.outline.elements
+            },
         }
 
-    def _revision(self, slug: str, edition: Edition, editions: list[Edition]) -> dict[str, Any]:
+    def _revision(
+        self,
+        slug: str,
+        edition: Edition,
+        previous: Edition | None,
+        count: int,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        """A revision as pages show it, linking to its pages in `language`; `previous` is
+        the edition before it there, for the link to what it changed."""
         version = edition.version
         assert version is not None
         rev = version.revision
-        previous = editions[version.number - 2] if version.number > 1 else None
         return {
             "number": version.number,
-            "count": len(editions),
+            "count": count,
             "sha": rev.sha,
             "short": rev.short,
             "date": self.day(rev.date),
@@ -403,8 +524,10 @@ class SiteContext:
             "message": rev.message,
             "stage": version.stage,
             "stage_label": STAGE_LABELS.get(version.stage or "", "Unknown stage"),
-            "url": self.url(revision_src(slug, rev.sha)),
-            "compare_url": self._compare_url(slug, previous, edition) if previous else None,
+            "url": self.url(revision_src(slug, rev.sha, language)),
+            "compare_url": self._compare_url(slug, previous, edition, language)
+            if previous
+            else None,
         }
 
     def _removal(self, removal: Removal) -> dict[str, str]:
@@ -417,17 +540,42 @@ class SiteContext:
             "subject": removal.subject,
         }
 
-    def _compare_url(self, slug: str, old: Edition, new: Edition) -> str:
+    def _compare_url(
+        self, slug: str, old: Edition, new: Edition, language: str | None = None
+    ) -> str:
         assert old.version is not None and new.version is not None
-        return self.url(compare_src(slug, old.version.revision.sha, new.version.revision.sha))
+        return self.url(
+            compare_src(slug, old.version.revision.sha, new.version.revision.sha, language)
+        )
+
+    def _timeline(self, published: Published, language: str | None = None) -> dict[str, Any]:
+        """The draft's timeline, its revisions linking to their text in `language` where
+        that revision has that language version, else to the primary's."""
+        slug = published.draft.slug
+        editions, _ = published.editions(language)
+        own = {e.version.number: e for e in editions if e.version}
+        numbers = sorted(own)
+        count = len(published.versions)
+
+        def shown(edition: Edition) -> dict[str, Any]:
+            assert edition.version is not None
+            number = edition.version.number
+            if number in own:
+                at = numbers.index(number)
+                previous = own[numbers[at - 1]] if at else None
+                return self._revision(slug, own[number], previous, count, language)
+            previous = published.versions[number - 2] if number > 1 else None
+            return self._revision(slug, edition, previous, count)
+
+        return timeline(published, self.steps(published), shown, self._removal)
 
 
 def _current_text(
-    summary: str, current: Edition, threads: dict[str, list[dict[str, Any]]] | None
+    summary: str, current: Edition, threads: dict[str, list[dict[str, Any]]] | None, here: str
 ) -> tuple[str, dict[str, Any]]:
     """A draft page's HTML: the summary, then the text with its comment threads."""
     text = current.html
-    return summary + (inject_threads(text, threads) if threads else text), {}
+    return summary + (inject_threads(text, threads, here) if threads else text), {}
 
 
 def _edition_text(edition: Edition) -> tuple[str, dict[str, Any]]:
@@ -442,13 +590,21 @@ def _redline(old: Edition, new: Edition, sides: Sides) -> tuple[str, dict[str, A
     return render_redline(units, sides), data
 
 
-def _glossary_list(published: Published) -> dict[str, str]:
-    """The "Plain words" under a draft: its own terms, and the site's that its text uses."""
-    own = {" ".join(term.split()).casefold() for term in published.draft.meta.glossary or {}}
-    marked = set(published.current.rendering.terms) if published.current else set()
+def _glossary_list(published: Published, language: str | None = None) -> dict[str, str]:
+    """The "Plain words" under a draft's text in `language` (None: the primary): the terms
+    of its own glossary, and the site's that its text uses."""
+    parallel = published.languages.get(language) if language else None
+    glossary = published.glossary_of(language)
+    _, current = published.editions(language)
+    text = parallel.text if parallel is not None else None
+    own_terms = published.draft.meta.glossary
+    if text is not None and text.meta.glossary is not None:
+        own_terms = text.meta.glossary  # it has its own: the draft's are not its terms
+    own = {" ".join(term.split()).casefold() for term in own_terms or {}}
+    marked = set(current.rendering.terms) if current else set()
     return {
         term: meaning
-        for term, meaning in published.glossary.terms.items()
+        for term, meaning in glossary.terms.items()
         if term in marked or " ".join(term.split()).casefold() in own
     }
 

@@ -124,7 +124,15 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
         renderer = Renderer(config.markdown_extensions, config.mdx_configs)
-        self.published = [publish(draft, renderer, self.glossary) for draft in self.drafts]
+        self.published = []
+        problems: list[str] = []
+        for draft in self.drafts:
+            try:
+                self.published.append(publish(draft, renderer, self.glossary))
+            except DraftError as err:
+                problems.extend(err.messages)
+        if problems:
+            raise PluginError(f"{len(problems)} problem(s) in drafts:\n  " + "\n  ".join(problems))
         for published in self.published:
             for warning in published.warnings:
                 log.warning(warning)

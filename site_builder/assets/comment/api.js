@@ -103,6 +103,7 @@ function buildPayload() {
   if (value("rationale")) { comment.rationale = value("rationale"); }
 
   var payload = { draft: ui.draft, revision: ui.revision };
+  if (ui.language) { payload.language = ui.language; } // a parallel language version's page
   var author = {};
   if (value("name")) { author.name = value("name"); }
   if (value("organization")) { author.organization = value("organization"); }

@@ -3,8 +3,9 @@
  * On a draft in public discussion the text container carries the intake address and the
  * discussion window:
  *   <div class="lt-text" data-lt-intake data-lt-draft data-lt-revision data-opens data-closes data-tz
- *        data-lt-max-body>
- * (data-lt-max-body: characters per comment, from the builder's limits; never copied here).
+ *        data-lt-max-body data-lt-language>
+ * (data-lt-max-body: characters per comment, from the builder's limits; never copied here;
+ * data-lt-language: only on a parallel language version's page, whose words quotes are).
  * This script gives every structural element (.lt-el) a "Comment" button, offers
  * "Comment on this quote" for words selected inside one element, and runs one comment form
  * (cloned from <template id="lt-comment-template">) that moves next to the element
@@ -142,6 +143,7 @@ export function start() {
     root: root,
     draft: root.dataset.ltDraft,
     revision: root.dataset.ltRevision,
+    language: root.dataset.ltLanguage || null,
     maxBody: Number(root.dataset.ltMaxBody),
     labels: readLabels(),
     open: phase === "open",

@@ -162,7 +162,12 @@ def test_revisions_and_redlines_exist_per_language(site: tuple[Repo, list[str], 
     assert "15" in [d.text for d in redline.select(".lt-redline del")]
     assert "Қағидалар жолаушыларды қорғайды" in redline.select_one(".lt-redline").text
     assert not (kk / "compare" / f"{first[:10]}..{second[:10]}").exists()
-    russian_redline = built.html(f"drafts/fees/compare/{second[:10]}..{third[:10]}/")
+    # Revision 2 changed only the Kazakh text: draft.md's redline of revision 3 starts at 1,
+    # and its switch leads to the Kazakh redline of revision 3.
+    assert not (
+        built.site / "drafts" / "fees" / "compare" / f"{first[:10]}..{second[:10]}"
+    ).exists()
+    russian_redline = built.html(f"drafts/fees/compare/{first[:10]}..{third[:10]}/")
     assert "Правила защищают пассажиров" in russian_redline.select_one(".lt-redline").text
     switch = russian_redline.select_one("nav.lt-languages a")
     assert switch["href"] == f"../../kk/compare/{second[:10]}..{third[:10]}/"
@@ -313,3 +318,137 @@ def test_the_api_accepts_a_comment_quoting_the_kazakh_text(repo: Repo, tmp_path:
     body = _submission(sha, "Жауап 15 жұмыс күні", language="kk")
     answer = app.test_client().post("/api/v1/reviews", json=body)
     assert answer.status_code == 201, answer.get_json()
+
+
+def test_a_commit_that_changes_only_a_language_text_is_a_revision(repo: Repo) -> None:
+    """Revisions are text in every language: a changed Kazakh body is a revision, a changed
+    Kazakh title or a moved window is not."""
+    revise(repo, "Initiate", ru=russian(RU_1))
+    revise(repo, "Add Kazakh", kk=kazakh(KK_1))
+    revise(repo, "Reword the Kazakh", kk=kazakh(KK_1.replace("Жауап", "Жауап та")))
+    revise(repo, "Retitle the Kazakh", kk=kazakh(KK_1.replace("Жауап", "Жауап та"), title="Жаңа"))
+    revise(repo, "Extend", ru=russian(RU_1).replace("2099-12-31", "2100-01-31"))
+    drafts, _ = load_drafts(repo.root / "drafts", read_history(repo.root / "drafts"), "drafts")
+    versions = drafts[0].versions
+    assert [v.changes_text for v in versions] == [True, True, True, False, False]
+    assert [v.number for v in versions] == [1, 2, 3, 3, 3]
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Build]:
+    """A Kazakh-only revision, then a Kazakh title change and a window extension (no
+    revisions); a Kazakh comment made on the extension. Each version has its glossary."""
+    repo = Repo(tmp_path_factory.mktemp("moved") / "project")
+    ru_glossary = {"перевозчик": "Компания, которая возит пассажиров."}
+    kk_glossary = {"тасымалдаушы": "Жолаушыларды тасымалдайтын компания."}
+    kk_2 = KK_1.replace("Жауап", "Жауап та")
+    shas = {
+        "r1": revise(
+            repo,
+            "Initiate",
+            ru=russian(RU_1, glossary=ru_glossary),
+            kk=kazakh(KK_1, glossary=kk_glossary),
+        ),
+        "r2": revise(repo, "Reword the Kazakh", kk=kazakh(kk_2, glossary=kk_glossary)),
+        "title": revise(
+            repo, "Retitle the Kazakh", kk=kazakh(kk_2, glossary=kk_glossary, title="Жаңа атау")
+        ),
+        "extend": revise(
+            repo,
+            "Extend the discussion",
+            ru=russian(RU_1, glossary=ru_glossary).replace("2099-12-31", "2100-01-31"),
+        ),
+    }
+    folder = repo.root / "drafts" / "fees" / "reviews"
+    folder.mkdir()
+    target = {"eid": "art_2__para_2", "wid": "art_2__para_2", "quote": {"exact": "Жауап та"}}
+    review = {
+        "id": "20260105-cccccccccc",
+        "draft": "fees",
+        "revision": shas["extend"],
+        "language": "kk",
+        "submitted": "2026-01-05T10:00:00Z",
+        "comments": [{"id": "20260105-cccccccccc-1", "target": target, "body": "Қысқарақ."}],
+        "moderation": {"status": "merged", "by": "Mo Derator", "date": "2026-01-06"},
+    }
+    (folder / "20260105-cccccccccc.yml").write_text(dump_review(review), encoding="utf-8")
+    repo.git("add", "-A")
+    repo.commit("Merge a review")
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    return shas, built
+
+
+def test_a_language_only_revision_has_its_pages(moved: tuple[dict[str, str], Build]) -> None:
+    """The Kazakh rewording is revision 2 in both languages; the moves after it are none."""
+    shas, built = moved
+    kk = built.html(f"drafts/fees/kk/rev/{shas['r2'][:10]}/")
+    assert kk.h1 is not None and kk.h1.text == "Revision 2 of 2"
+    redline = built.html(f"drafts/fees/kk/compare/{shas['r1'][:10]}..{shas['r2'][:10]}/")
+    assert [i.text.strip() for i in redline.select(".lt-redline ins")] == ["та"]
+    for key in ("title", "extend"):
+        assert not (built.site / "drafts" / "fees" / "kk" / "rev" / shas[key][:10]).exists()
+    # The Russian text did not change: no empty redline, and nothing to see changed there.
+    for page in (built.site / "drafts" / "fees" / "compare").rglob("*.html"):
+        assert 'http-equiv="refresh"' in page.read_text(encoding="utf-8"), page  # moves only
+    russian_page = built.html(f"drafts/fees/rev/{shas['r2'][:10]}/")
+    assert "what this revision changed" not in russian_page.text
+    refresh = built.html(f"drafts/fees/rev/{shas['extend'][:10]}/").find(
+        "meta", attrs={"http-equiv": "refresh"}
+    )
+    assert refresh is not None and shas["r2"][:10] in str(refresh["content"])
+    assert built.html("drafts/fees/kk/").h1.text == "Жаңа атау"
+
+
+def test_a_kazakh_comment_on_a_move_anchors_on_the_kazakh_text_in_force(
+    moved: tuple[dict[str, str], Build],
+) -> None:
+    """A comment made on a window move's commit is on the Kazakh revision in force then."""
+    _, built = moved
+    page = built.html("drafts/fees/reviews/20260105-cccccccccc/")
+    assert page.select_one(".lt-comment--current") is not None, page.text
+    assert page.select_one(".lt-comment__where a")["href"].endswith("/kk/#art_2__para_2")
+    thread = built.html("drafts/fees/kk/").find(id="art_2__para_2").select_one("details")
+    assert thread is not None and thread.summary.text == "1 comment"
+
+
+def test_each_language_marks_its_own_glossary(moved: tuple[dict[str, str], Build]) -> None:
+    """draft.kk.md's `glossary` marks its text and lists under it; draft.md's marks its own."""
+    _, built = moved
+    for page, term in (("drafts/fees/", "перевозчикам"), ("drafts/fees/kk/", "тасымалдаушы")):
+        html = built.html(page)
+        marked = [b.get_text() for b in html.select(".lt-text .lt-term")]
+        listed = [dt.get_text() for dt in html.select(".lt-glossary dt")]
+        assert marked and all(m.casefold().startswith(term[:10]) for m in marked), (page, marked)
+        assert len(listed) == 1 and listed[0].casefold().startswith(term[:10]), (page, listed)
+
+
+def test_a_language_version_without_a_glossary_takes_the_drafts(repo: Repo) -> None:
+    """Without its own `glossary`, a language version is marked with the draft's."""
+    revise(
+        repo,
+        "Initiate",
+        ru=russian(RU_1, glossary={"тасымалдаушы": "Перевозчик."}),
+        kk=kazakh(KK_1),
+    )
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    html = built.html("drafts/fees/kk/")
+    assert [b.get_text() for b in html.select(".lt-text .lt-term")] == ["Тасымалдаушы"]
+    assert [dt.get_text() for dt in html.select(".lt-glossary dt")] == ["тасымалдаушы"]
+
+
+def test_the_intake_takes_a_language_at_a_stage_move(repo: Repo) -> None:
+    """A reader who loaded the Kazakh page at a window move quotes the Kazakh text in force."""
+    revise(repo, "Initiate", ru=russian(RU_1), kk=kazakh(KK_1))
+    move = revise(repo, "Extend", ru=russian(RU_1).replace("2099-12-31", "2100-01-31"))
+    corpus = load_corpus(repo.root / "drafts", ["toc"], {})
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    body = _submission(move, "15 жұмыс күні", language="kk")
+    accepted = validate_submission(body, corpus, now, "20260301-aaaaaaaaaa")
+    assert (accepted.review.revision, accepted.review.language) == (move, "kk")
+    with pytest.raises(Rejection) as caught:
+        validate_submission(
+            _submission(move, "15 рабочих дней", language="kk"), corpus, now, "20260301-aaaaaaaaab"
+        )
+    assert caught.value.code == "quote_not_found"

@@ -212,13 +212,28 @@ class SiteContext:
         pages: list[PageSpec] = []
         # Every page of every language version, for the language switch on each of them.
         known: set[str] = set()
+        # Each language's redlines by what they show: the change a revision made ("step")
+        # or from the first text to the latest ("span"), and that revision's sha. A
+        # revision may change one version's text and not another's, so the redline of a
+        # revision starts from another revision in each language.
+        redlines: dict[str | None, dict[tuple[str, str], str]] = {}
         if published.languages:
             for language in (None, *published.languages):
                 known |= self._sources(published, language)
+                redlines[language] = self._redlines(published, language)
         for language in (None, *published.languages):
             switch = partial(self._switch, published, language, known)
-            pages.extend(self._language_pages(published, language, threads, switch))
+            pages.extend(self._language_pages(published, language, threads, switch, redlines))
         return pages
+
+    def _redlines(self, published: Published, language: str | None) -> dict[tuple[str, str], str]:
+        """A language version's redline pages by kind ("step" or "span") and new sha."""
+        slug = published.draft.slug
+        editions, _ = published.editions(language)
+        return {
+            (kind, _sha(new)): self._compare_src(slug, old, new, language)
+            for old, new, kind in _compares(editions)
+        }
 
     def _language_pages(
         self,
@@ -226,26 +241,26 @@ class SiteContext:
         language: str | None,
         threads: dict[str, list[dict[str, Any]]] | None,
         switch: Callable[[Callable[[str | None], str]], list[dict[str, Any]]],
+        redlines: dict[str | None, dict[tuple[str, str], str]],
     ) -> list[PageSpec]:
         """The pages of one language version: `language` None for the primary (draft.md).
 
         `switch` gives a page's links to its other language versions from its source path
-        in each language."""
+        in each language; `redlines` the redline pages of each language, for a redline's
+        switch."""
         draft = published.draft
         slug = draft.slug
         editions, current = published.editions(language)
         entry = self._language_entry(published, language)
         pages: list[PageSpec] = []
-        compares: list[tuple[Edition, Edition]] = list(pairwise(editions))
-        if len(editions) > 2:
-            compares.append((editions[0], editions[-1]))
+        compares = _compares(editions)
+        before = _before(editions)
         common = {"draft": entry, "timeline": self._timeline(published, language)}
         count = len(published.versions)
         if current is not None:
             pages.append(
                 self._text_page(published, language, entry, common, current, threads, switch)
             )
-        previous: Edition | None = None
         for edition in editions:
             version = edition.version
             assert version is not None
@@ -259,16 +274,17 @@ class SiteContext:
                     toc_tokens=edition.rendering.toc_tokens,
                     data={
                         **common,
-                        "revision": self._revision(slug, edition, previous, count, language),
+                        "revision": self._revision(
+                            slug, edition, before.get(version.number), count, language
+                        ),
                         "languages": switch(partial(revision_src, slug, sha)),
                     },
                     updated=version.revision.date,
                 )
             )
-            previous = edition
         if language is None:  # only draft.md's pages were ever published at a move's sha
-            pages.extend(self._redirects(published, compares))
-        for old, new in compares:
+            pages.extend(self._redirects(published, [(o, n) for o, n, _ in compares]))
+        for old, new, kind in compares:
             assert old.version is not None and new.version is not None
             shas = (old.version.revision.sha, new.version.revision.sha)
             src = compare_src(slug, *shas, language)
@@ -290,7 +306,7 @@ class SiteContext:
                         **common,
                         "old": self._revision(slug, old, None, count, language),
                         "new": self._revision(slug, new, None, count, language),
-                        "languages": switch(partial(compare_src, slug, *shas)),
+                        "languages": switch(partial(_redline_in, redlines, (kind, shas[1]))),
                     },
                     updated=new.version.revision.date,
                 )
@@ -350,9 +366,11 @@ class SiteContext:
             data={"target": self.url(to), "label": label},
         )
 
-    def _compare_src(self, slug: str, old: Edition, new: Edition) -> str:
+    def _compare_src(
+        self, slug: str, old: Edition, new: Edition, language: str | None = None
+    ) -> str:
         assert old.version is not None and new.version is not None
-        return compare_src(slug, old.version.revision.sha, new.version.revision.sha)
+        return compare_src(slug, old.version.revision.sha, new.version.revision.sha, language)
 
     def _text_page(
         self,
@@ -368,6 +386,8 @@ class SiteContext:
         (the same in every language: the elements have the same eIds)."""
         draft = published.draft
         editions, _ = published.editions(language)
+        spans = [(old, new) for old, new, kind in _compares(editions) if kind == "span"]
+        first_to_latest = spans[0] if spans else None
         summary = f'<div class="lt-summary"><p>{html.escape(entry["summary"])}</p></div>\n'
         here = self.url(draft_src(draft.slug, language))
         count = 0
@@ -391,10 +411,8 @@ class SiteContext:
                 "comment_count": count,
                 "orphaned": orphaned,
                 "commenting": self._commenting(published, language),
-                "first_to_latest": self._compare_url(
-                    draft.slug, editions[0], editions[-1], language
-                )
-                if len(editions) > 2
+                "first_to_latest": self._compare_url(draft.slug, *first_to_latest, language)
+                if first_to_latest
                 else None,
                 "languages": switch(partial(draft_src, draft.slug)),
             },
@@ -457,9 +475,7 @@ class SiteContext:
         editions, current = published.editions(language)
         shas = [e.version.revision.sha for e in editions if e.version]
         found = {revision_src(slug, sha, language) for sha in shas}
-        found |= {compare_src(slug, a, b, language) for a, b in pairwise(shas)}
-        if len(shas) > 2:
-            found.add(compare_src(slug, shas[0], shas[-1], language))
+        found |= {self._compare_src(slug, a, b, language) for a, b, _ in _compares(editions)}
         if current is not None:
             found.add(draft_src(slug, language))
         return found
@@ -554,20 +570,59 @@ class SiteContext:
         slug = published.draft.slug
         editions, _ = published.editions(language)
         own = {e.version.number: e for e in editions if e.version}
-        numbers = sorted(own)
+        before, primary_before = _before(editions), _before(published.versions)
         count = len(published.versions)
 
         def shown(edition: Edition) -> dict[str, Any]:
             assert edition.version is not None
             number = edition.version.number
             if number in own:
-                at = numbers.index(number)
-                previous = own[numbers[at - 1]] if at else None
-                return self._revision(slug, own[number], previous, count, language)
-            previous = published.versions[number - 2] if number > 1 else None
-            return self._revision(slug, edition, previous, count)
+                return self._revision(slug, own[number], before.get(number), count, language)
+            return self._revision(slug, edition, primary_before.get(number), count)
 
         return timeline(published, self.steps(published), shown, self._removal)
+
+
+def _changes(editions: list[Edition]) -> list[Edition]:
+    """The editions of one language version whose text differs from the one before there:
+    a revision that changed only another version's text has no redline in this one."""
+    changes: list[Edition] = []
+    for edition in editions:
+        if not changes or edition.rendering.packed != changes[-1].rendering.packed:
+            changes.append(edition)
+    return changes
+
+
+def _compares(editions: list[Edition]) -> list[tuple[Edition, Edition, str]]:
+    """The redlines of one language version, never an empty one, each with what it shows:
+    "step", the change a revision made to its text, or "span", from its first text to its
+    latest."""
+    changes = _changes(editions)
+    compares = [(old, new, "step") for old, new in pairwise(changes)]
+    if len(changes) > 2:
+        compares.append((changes[0], changes[-1], "span"))
+    return compares
+
+
+def _sha(edition: Edition) -> str:
+    assert edition.version is not None
+    return edition.version.revision.sha
+
+
+def _redline_in(
+    redlines: dict[str | None, dict[tuple[str, str], str]],
+    key: tuple[str, str],
+    language: str | None,
+) -> str:
+    """The source path of the redline showing the same (`key`: its kind and revision) in
+    another language, or "" when that language has none."""
+    return redlines.get(language, {}).get(key, "")
+
+
+def _before(editions: list[Edition]) -> dict[int, Edition]:
+    """For each revision that changed the text of a language version, by number, its
+    edition before the change: what the revision's redline there starts from."""
+    return {new.version.number: old for old, new in pairwise(_changes(editions)) if new.version}
 
 
 def _current_text(

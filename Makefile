@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run site test lint system-packages bench clean
+.PHONY: run site test lint system-packages bench clean translation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check site_builder intake tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## translation: start or update the catalog of a language, e.g. make translation LOCALE=uz
+LOCALES ?= site_builder/locale
+KEYWORDS := -k N_ -k Rejection:2 -k t -k n:1,2
+translation: $(STAMP)
+	@test -n "$(LOCALE)" || { echo "Name the language: make translation LOCALE=uz"; exit 2; }
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(KEYWORDS) --sort-by-file \
+	  --project Lawtrail --copyright-holder "Lawtrail contributors" -o $(LOCALES)/messages.pot .
+	@if [ -f $(LOCALES)/$(LOCALE)/LC_MESSAGES/messages.po ]; then \
+	  $(BIN)/pybabel --quiet update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $(LOCALE); \
+	else $(BIN)/pybabel --quiet init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $(LOCALE); fi
+	@echo "Translate $(LOCALES)/$(LOCALE)/LC_MESSAGES/messages.po (see docs/i18n.md)."
 
 ## system-packages: Debian's chromium, redis-server and faketime for the tests (as root; otherwise they skip)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium redis-server:/usr/bin/redis-server faketime:/usr/bin/faketime

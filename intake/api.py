@@ -1,8 +1,10 @@
 """The intake API (`/api/v1`): routes, request parsing and the contract's error shape.
 
 Every refusal is a 4xx with `{"error": {"code", "message", "field"}}`; bad input never
-reaches a 500. The request body is read by hand, bounded: Werkzeug would silently cut a
-chunked body at its limit and the JSON would then fail to parse as if it were malformed.
+reaches a 500. Messages are in the shipped language the reader's `Accept-Language` prefers
+(named in `Content-Language`); codes and fields are the same in every language. The
+request body is read by hand, bounded: Werkzeug would silently cut a chunked body at its
+limit and the JSON would then fail to parse as if it were malformed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from intake.openapi import openapi_document
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from intake.submissions import Rejection, validate_submission
+from site_builder.i18n import N_, negotiate, translations
 from site_builder.reviews import REVIEW_ID, new_review_id, timestamp
 from site_builder.urls import review_file
 
@@ -42,6 +45,7 @@ def init_api(app: Flask) -> None:
     app.extensions["lawtrail_origins"] = frozenset(origins)
     CORS(app, resources={r"/api/*": {"origins": origins or []}}, supports_credentials=False)
     app.before_request(_refuse_foreign_origin)
+    app.after_request(_content_language)
     app.register_error_handler(Rejection, _rejection)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(SpoolError, _spool_unavailable)
@@ -59,7 +63,7 @@ def state() -> IntakeState:
 def submit_review() -> tuple[Response, int, dict[str, str]]:
     """Accept a review: validate, store durably, then answer with its tracking number."""
     if request.mimetype != "application/json":
-        raise Rejection("unsupported_media_type", "Send the review as application/json.", None)
+        raise Rejection("unsupported_media_type", "Send the review as application/json.")
     payload = _read_json(int(current_app.config["MAX_BODY_BYTES"]))
     now = datetime.now(UTC)
     intake = state()
@@ -113,7 +117,7 @@ def draft_status(slug: str) -> Response:
     corpus = state().corpus
     published = corpus.drafts.get(slug)
     if published is None:
-        raise Rejection("unknown_draft", f"There is no draft '{slug}'.", "slug")
+        raise Rejection("unknown_draft", "There is no draft '%(slug)s'.", "slug", {"slug": slug})
     draft = published.draft
     window = draft.meta.discussion
     return jsonify(
@@ -136,10 +140,7 @@ def health() -> tuple[Response, int]:
     """200 when the spool is writable, else 503."""
     if state().spool.writable():
         return jsonify({"status": "ok"}), 200
-    body = {
-        "error": {"code": "unavailable", "message": "The spool is not writable.", "field": None}
-    }
-    return jsonify(body), 503
+    return jsonify(_error("unavailable", _("The spool is not writable."))), 503
 
 
 @bp.get("/ready")
@@ -174,10 +175,14 @@ def _read_json(limit: int) -> Any:
     """The body as JSON, refusing more than `limit` bytes whether or not it is chunked."""
     length = request.content_length
     if length is not None and length > limit:
-        raise Rejection("too_large", f"The request body is over {limit} bytes.")
+        raise Rejection(
+            "too_large", "The request body is over %(limit)d bytes.", None, {"limit": limit}
+        )
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
-        raise Rejection("too_large", f"The request body is over {limit} bytes.")
+        raise Rejection(
+            "too_large", "The request body is over %(limit)d bytes.", None, {"limit": limit}
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -185,7 +190,9 @@ def _read_json(limit: int) -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as err:
-        raise Rejection("malformed_json", f"The request body is not valid JSON: {err}") from err
+        raise Rejection(
+            "malformed_json", "The request body is not valid JSON: %(error)s", None, {"error": err}
+        ) from err
 
 
 def _allowed_origins(app: Flask) -> list[str]:
@@ -203,17 +210,28 @@ def _refuse_foreign_origin() -> None:
         origin.rstrip("/") != own
         and origin.rstrip("/") not in current_app.extensions["lawtrail_origins"]
     ):
-        raise Rejection("forbidden_origin", f"Requests from {origin} are not accepted.", "Origin")
+        raise Rejection(
+            "forbidden_origin",
+            "Requests from %(origin)s are not accepted.",
+            "Origin",
+            {"origin": origin},
+        )
 
 
 # What a reader is told when the spool cannot take a review; the operator's log has the cause.
+# English msgids: a refusal says them in the reader's language.
 _STORAGE_MESSAGES = {
-    "storage_full": "The comment service is out of storage space; nothing was stored. "
-    "Please try again later.",
-    "storage_read_only": "The comment service cannot store comments right now; nothing was "
-    "stored. Please try again later.",
-    "storage_unavailable": "The comment service cannot store comments right now; nothing was "
-    "stored. Please try again later.",
+    "storage_full": N_(
+        "The comment service is out of storage space; nothing was stored. Please try again later."
+    ),
+    "storage_read_only": N_(
+        "The comment service cannot store comments right now; nothing was stored. "
+        "Please try again later."
+    ),
+    "storage_unavailable": N_(
+        "The comment service cannot store comments right now; nothing was stored. "
+        "Please try again later."
+    ),
 }
 
 # What each refusal means over HTTP; anything not listed is a 422 (well-formed, but wrong).
@@ -235,31 +253,53 @@ _STATUS = {
 
 
 def _rejection(err: Rejection) -> tuple[Response, int]:
-    return jsonify(err.body()), _STATUS.get(err.code, 422)
+    return jsonify(err.body(_language())), _STATUS.get(err.code, 422)
 
 
 def _spool_unavailable(err: SpoolError) -> tuple[Response, int]:
     current_app.logger.error("spool unavailable: %s", err)
-    message = "Comments cannot be stored or read right now; nothing was stored. Try later."
-    return jsonify({"error": {"code": "unavailable", "message": message, "field": None}}), 503
+    message = _("Comments cannot be stored or read right now; nothing was stored. Try later.")
+    return jsonify(_error("unavailable", message)), 503
 
 
 def _rate_limited(err: RateLimitExceeded) -> tuple[Response, int]:
-    body = {
-        "error": {
-            "code": "rate_limited",
-            "message": f"Too many submissions from your address ({err.description}); try later.",
-            "field": None,
-        }
+    message = _("Too many submissions from your address (%(limit)s); try later.") % {
+        "limit": err.description
     }
-    return jsonify(body), 429
+    return jsonify(_error("rate_limited", message)), 429
 
 
 def _http_error(err: HTTPException) -> Response | HTTPException:
     if not request.path.startswith("/api/"):
         return err
     code = (err.name or "error").lower().replace(" ", "_")
-    body = {"error": {"code": code, "message": err.description or err.name, "field": None}}
-    response = jsonify(body)
+    # Werkzeug's descriptions are English only: the reader gets ours.
+    message = _("The request could not be handled: %(status)s %(name)s.") % {
+        "status": err.code,
+        "name": err.name,
+    }
+    response = jsonify(_error(code, message))
     response.status_code = err.code or 500
+    return response
+
+
+def _language() -> str:
+    """The shipped language this request's `Accept-Language` prefers (English if none)."""
+    return negotiate(request.headers.get("Accept-Language"))
+
+
+def _(message: str) -> str:
+    """A message in the language of this request."""
+    return translations(_language()).gettext(message)
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": None}}
+
+
+def _content_language(response: Response) -> Response:
+    """Name the language the API's messages are in; caches keep one answer per language."""
+    if request.path.startswith("/api/"):
+        response.headers["Content-Language"] = _language()
+        response.vary.add("Accept-Language")
     return response

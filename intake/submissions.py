@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from site_builder.corpus import Corpus
 from site_builder.errors import LawtrailError
 from site_builder.frontmatter import SLUG
+from site_builder.i18n import SOURCE_LANGUAGE, translations
 from site_builder.limits import (
     MAX_BODY,
     MAX_COMMENTS,
@@ -44,18 +46,30 @@ _CONTACT = {"email"}
 class Rejection(LawtrailError):
     """A submission refused: an error code, a message and the field.
 
-    What the code means over HTTP (its status) is the API's business: `intake/api.py`.
+    The message is an English msgid with `%(name)s` placeholders filled from `params`, so
+    the API can answer in the reader's language (`body`). What the code means over HTTP (its
+    status) is the API's business: `intake/api.py`.
     """
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field
 
-    def body(self) -> dict[str, Any]:
-        """The contract's error shape."""
-        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
+    def body(self, language: str = SOURCE_LANGUAGE) -> dict[str, Any]:
+        """The contract's error shape, its message in `language`; code and field never change."""
+        text = translations(language).gettext(self.template)
+        message = text % self.params if self.params else text
+        return {"error": {"code": self.code, "message": message, "field": self.field}}
 
 
 @dataclass(frozen=True)
@@ -84,29 +98,40 @@ def validate_submission(payload: Any, corpus: Corpus, now: datetime, review_id: 
     if not SLUG.match(slug):
         raise Rejection("invalid_field", "draft: expected a draft slug such as water-code", "draft")
     if slug not in corpus.drafts:
-        raise Rejection("unknown_draft", f"There is no draft '{slug}'.", "draft")
+        raise Rejection("unknown_draft", "There is no draft '%(slug)s'.", "draft", {"slug": slug})
     revision = _text(data["revision"], "revision", 40).lower()
     seen = corpus.edition(slug, revision) if _REVISION.match(revision) else None
     if seen is None:
         raise Rejection(
             "unknown_revision",
-            f"revision: '{revision}' is not a revision of draft '{slug}'; reload the page.",
+            "revision: '%(revision)s' is not a revision of draft '%(slug)s'; reload the page.",
             "revision",
+            {"revision": revision, "slug": slug},
         )
     sha, edition = seen  # the commit the reader saw, and the text in force at it
     removed = corpus.drafts[slug].draft.removed
     if removed is not None:
         raise Rejection(
             "draft_removed",
-            f"Draft '{slug}' was removed from the repository on {removed.date.date()} "
-            f"(commit {removed.short}); it takes no comments.",
+            "Draft '%(slug)s' was removed from the repository on %(date)s "
+            "(commit %(commit)s); it takes no comments.",
             "draft",
+            {"slug": slug, "date": removed.date.date().isoformat(), "commit": removed.short},
         )
     if not corpus.window_open(slug, now):
         window = corpus.drafts[slug].draft.meta.discussion
-        when = f" (open {window.opens} to {window.closes})" if window else ""
+        if window is None:
+            raise Rejection(
+                "discussion_closed",
+                "Draft '%(slug)s' is not open for comments now.",
+                "draft",
+                {"slug": slug},
+            )
         raise Rejection(
-            "discussion_closed", f"Draft '{slug}' is not open for comments now{when}.", "draft"
+            "discussion_closed",
+            "Draft '%(slug)s' is not open for comments now (open %(opens)s to %(closes)s).",
+            "draft",
+            {"slug": slug, "opens": window.opens.isoformat(), "closes": window.closes.isoformat()},
         )
     language, text = _language(data, corpus.drafts[slug], sha, edition)
     website = _text(data.get("website", ""), "website", MAX_NAME, empty=True)
@@ -147,12 +172,20 @@ def _language(
     found = parallel.in_force(seen) if parallel is not None else None
     if found is None:
         has = [p.language for p in published.languages.values() if p.in_force(seen)]
-        known = ", ".join(([own] if own else []) + has) or "only its own"
+        known = ", ".join(([own] if own else []) + has)
+        if not known:
+            raise Rejection(
+                "unknown_language",
+                "language: this revision of draft '%(slug)s' has no version in '%(language)s'.",
+                "language",
+                {"slug": published.draft.slug, "language": language},
+            )
         raise Rejection(
             "unknown_language",
-            f"language: this revision of draft '{published.draft.slug}' has no version in "
-            f"'{language}'; it has {known}.",
+            "language: this revision of draft '%(slug)s' has no version in '%(language)s'; "
+            "it has %(known)s.",
             "language",
+            {"slug": published.draft.slug, "language": language, "known": known},
         )
     return language, found
 
@@ -165,8 +198,9 @@ def _comment(raw: Any, where: str, edition: Edition, text: Edition, cid: str) ->
     if element is None:
         raise Rejection(
             "unknown_element",
-            f"{where}.target.eid: there is no element '{eid}' in this revision.",
+            "%(field)s: there is no element '%(eid)s' in this revision.",
             f"{where}.target.eid",
+            {"field": f"{where}.target.eid", "eid": eid},
         )
     quote = None
     if "quote" in target_data:
@@ -202,8 +236,9 @@ def _quote(raw: Any, where: str, element_text: str) -> Quote:
     if _words(exact) not in _words(element_text):
         raise Rejection(
             "quote_not_found",
-            f"{where}.exact: the quoted words do not occur in that element of this revision.",
+            "%(field)s: the quoted words do not occur in that element of this revision.",
             f"{where}.exact",
+            {"field": f"{where}.exact"},
         )
     return Quote(exact, context.get("prefix"), context.get("suffix"))
 
@@ -226,7 +261,10 @@ def _contact(raw: Any) -> dict[str, str] | None:
         return None
     if not _EMAIL.match(email):
         raise Rejection(
-            "invalid_field", "contact.email: expected an e-mail address", "contact.email"
+            "invalid_field",
+            "%(field)s: expected an e-mail address",
+            "contact.email",
+            {"field": "contact.email"},
         )
     return {"email": email}
 
@@ -234,26 +272,41 @@ def _contact(raw: Any) -> dict[str, str] | None:
 def _object(
     raw: Any, allowed: set[str], where: str, required: frozenset[str] | set[str] = frozenset()
 ) -> dict[str, Any]:
-    name = where or "the request body"
     if not isinstance(raw, dict):
-        raise Rejection("invalid_type", f"{name}: expected a JSON object", where or None)
+        if not where:
+            raise Rejection("invalid_type", "The request body is not a JSON object.")
+        raise Rejection(
+            "invalid_type", "%(field)s: expected a JSON object", where, {"field": where}
+        )
     for key in sorted(raw):
         if key not in allowed:
             field = f"{where}.{key}" if where else key
             known = ", ".join(sorted(allowed))
-            raise Rejection("unknown_field", f"{field}: unknown field; expected {known}", field)
+            raise Rejection(
+                "unknown_field",
+                "%(field)s: unknown field; expected %(known)s",
+                field,
+                {"field": field, "known": known},
+            )
     for key in sorted(required):
         if key not in raw:
             field = f"{where}.{key}" if where else key
-            raise Rejection("missing_field", f"{field}: this field is required", field)
+            raise Rejection(
+                "missing_field", "%(field)s: this field is required", field, {"field": field}
+            )
     return raw
 
 
 def _list(raw: Any, where: str) -> list[Any]:
     if not isinstance(raw, list):
-        raise Rejection("invalid_type", f"{where}: expected a list", where)
+        raise Rejection("invalid_type", "%(field)s: expected a list", where, {"field": where})
     if not 1 <= len(raw) <= MAX_COMMENTS:
-        raise Rejection("invalid_length", f"{where}: expected 1 to {MAX_COMMENTS} comments", where)
+        raise Rejection(
+            "invalid_length",
+            "%(field)s: expected 1 to %(max)d comments",
+            where,
+            {"field": where, "max": MAX_COMMENTS},
+        )
     return raw
 
 
@@ -273,7 +326,7 @@ def _text(
 ) -> str:
     """A bounded string, normalised to NFC, without control characters."""
     if not isinstance(raw, str):
-        raise Rejection("invalid_type", f"{where}: expected a string", where)
+        raise Rejection("invalid_type", "%(field)s: expected a string", where, {"field": where})
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
     allowed = "\n\t" if multiline else ""
     for char in text:
@@ -281,8 +334,9 @@ def _text(
         if (category == "Cc" and char not in allowed) or category == "Cs":
             raise Rejection(
                 "invalid_character",
-                f"{where}: control character U+{ord(char):04X} is not allowed",
+                "%(field)s: control character %(char)s is not allowed",
                 where,
+                {"field": where, "char": f"U+{ord(char):04X}"},
             )
         if category == "Cf" and char not in _JOINERS:
             # Bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) make published text
@@ -291,17 +345,21 @@ def _text(
             name = unicodedata.name(char, "a format character")
             raise Rejection(
                 "invalid_character",
-                f"{where}: U+{ord(char):04X} ({name}) is invisible and can disguise what the "
+                "%(field)s: %(char)s (%(name)s) is invisible and can disguise what the "
                 "text says; remove it",
                 where,
+                {"field": where, "char": f"U+{ord(char):04X}", "name": name},
             )
     if strip:
         text = text.strip()
     if not text.strip() and not empty:
-        raise Rejection("invalid_length", f"{where}: must not be empty", where)
+        raise Rejection("invalid_length", "%(field)s: must not be empty", where, {"field": where})
     if len(text) > limit:
         raise Rejection(
-            "invalid_length", f"{where}: {len(text)} characters; at most {limit}", where
+            "invalid_length",
+            "%(field)s: %(length)d characters; at most %(limit)d",
+            where,
+            {"field": where, "length": len(text), "limit": limit},
         )
     return text
 

@@ -9,27 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from site_builder.accountability import Figures, answer_delays, figures
 from site_builder.anchoring import Anchor, Reanchorer, Target
 from site_builder.diff import diff_words, render_ops
+from site_builder.i18n import N_, translations
 from site_builder.render import Edition, Published
 from site_builder.reviews import Comment, Review, render_comment
 from site_builder.urls import draft_src, relative_url, review_src, revision_src, url_of
 
+# English msgids: `gather` shows them in the site's language.
 DISPOSITION_LABELS = {
-    "accepted": "Accepted",
-    "partly-accepted": "Partly accepted",
-    "rejected": "Rejected",
-    "noted": "Noted",
+    "accepted": N_("Accepted"),
+    "partly-accepted": N_("Partly accepted"),
+    "rejected": N_("Rejected"),
+    "noted": N_("Noted"),
 }
 STATUS_LABELS = {
-    "current": "On the current text",
-    "moved": "Moved with its text",
-    "outdated": "Outdated: the text has changed",
-    "orphaned": "Orphaned: the text is gone",
+    "current": N_("On the current text"),
+    "moved": N_("Moved with its text"),
+    "outdated": N_("Outdated: the text has changed"),
+    "orphaned": N_("Orphaned: the text is gone"),
 }
 
 
@@ -52,6 +55,7 @@ def gather(
     today: dt.date,
     overdue_days: int,
     use_directory_urls: bool = True,
+    site_language: str = "en",
 ) -> Discussion:
     """Anchor every merged comment of a draft onto its current text.
 
@@ -62,17 +66,19 @@ def gather(
         today: the day overdue answers are counted from (the newest commit's, in a build).
         overdue_days: how long after the window closed an unanswered comment is overdue.
         use_directory_urls: the site's URL style, for the links in each entry.
+        site_language: the site's language, of labels and notes.
     """
     discussion = Discussion(reviews, rejected)
     # Every commit of the draft, a stage move's too: the primary text in force at it.
     revisions = published.by_sha()
     anchorers: dict[tuple[str | None, str], Reanchorer] = {}
     shas: dict[str | None, dict[str, Edition]] = {None: revisions}
+    gettext = translations(site_language).gettext
     for review in sorted(reviews, key=lambda r: (r.submitted, r.id)):
         language, old, current, quoted = _texts_of(published, review, shas)
         for comment in review.comments:
-            anchor = _anchor(comment, old, current, anchorers, language, quoted)
-            entry = _entry(review, comment, anchor, old, current, revisions)
+            anchor = _anchor(comment, old, current, anchorers, language, quoted, site_language)
+            entry = _entry(review, comment, anchor, old, current, revisions, gettext)
             entry.update(
                 _links(published.draft.slug, entry, revisions, language, use_directory_urls)
             )
@@ -86,16 +92,20 @@ def gather(
     return discussion
 
 
-def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]], here: str) -> str:
+def inject_threads(
+    content: str, by_element: dict[str, list[dict[str, Any]]], here: str, language: str = "en"
+) -> str:
     """Put a "N comments" disclosure after the first block of each commented element.
 
     A <details> element opens without JavaScript and is reachable by keyboard. Every
     language version of a draft shows the same threads: its elements have the same eIds.
+    The threads are in the site's `language`, inside a text that may be in another one.
 
     Args:
         content: a draft page's text.
         by_element: the comments on each element, from `gather`.
         here: the site-relative URL of the page, which the links are made relative to.
+        language: the site's language.
     """
     for eid, entries in sorted(by_element.items()):
         if not eid:
@@ -111,11 +121,11 @@ def inject_threads(content: str, by_element: dict[str, list[dict[str, Any]]], he
         if closing < 0:
             continue
         end = content.find(">", closing) + 1
-        content = content[:end] + _thread(entries, here) + content[end:]
+        content = content[:end] + _thread(entries, here, language) + content[end:]
     return content
 
 
-def _thread(entries: list[dict[str, Any]], here: str) -> str:
+def _thread(entries: list[dict[str, Any]], here: str, language: str) -> str:
     count = len(entries)
     items = "".join(
         f'<li><a href="{html.escape(relative_url(e["review_url"], here))}">'
@@ -131,9 +141,10 @@ def _thread(entries: list[dict[str, Any]], here: str) -> str:
         + "</li>"
         for e in entries
     )
-    noun = "comment" if count == 1 else "comments"
+    summary = translations(language).ngettext("%(count)d comment", "%(count)d comments", count)
     return (
-        f'<details class="lt-thread"><summary>{count} {noun}</summary>'
+        f'<details class="lt-thread" lang="{html.escape(language)}">'
+        f"<summary>{html.escape(summary % {'count': count})}</summary>"
         f'<ul class="lt-thread__list">{items}</ul></details>'
     )
 
@@ -177,14 +188,14 @@ def _anchor(
     anchorers: dict[tuple[str | None, str], Reanchorer],
     language: str | None,
     quoted: bool,
+    site_language: str,
 ) -> Anchor:
     if old is None or old.version is None:
-        return Anchor(
-            "orphaned", None, None, None, None, "The revision it was made on is not in history."
-        )
+        note = translations(site_language).gettext("The revision it was made on is not in history.")
+        return Anchor("orphaned", None, None, None, None, note)
     key = (language, old.version.revision.sha)
     if key not in anchorers:
-        anchorers[key] = Reanchorer(old, current)
+        anchorers[key] = Reanchorer(old, current, site_language)
     if not quoted:
         return anchorers[key].anchor(Target(comment.eid, comment.wid))
     target = Target(comment.eid, comment.wid, comment.exact, comment.prefix, comment.suffix)
@@ -198,6 +209,7 @@ def _entry(
     old: Edition | None,
     current: Edition,
     editions: dict[str, Edition],
+    gettext: Callable[[str], str],
 ) -> dict[str, Any]:
     element = current.rendering.outline.find(anchor.eid) if anchor.eid else None
     was = old.rendering.outline.find(comment.eid) if old else None
@@ -207,7 +219,7 @@ def _entry(
     if response and response.addressed_in:
         match = [sha for sha in editions if sha.startswith(response.addressed_in)]
         addressed = match[0] if match else response.addressed_in
-    author = review.name or "Anonymous"
+    author = review.name or gettext("Anonymous")
     if review.organization:
         author = f"{author} ({review.organization})"
     body = comment.body.strip()
@@ -222,7 +234,7 @@ def _entry(
         "eid": anchor.eid,
         "label": element.full_label if element else None,
         "status": anchor.status,
-        "status_label": STATUS_LABELS[anchor.status],
+        "status_label": gettext(STATUS_LABELS[anchor.status]),
         "note": anchor.note,
         "quote": comment.exact,
         "new_quote": anchor.quote,
@@ -233,9 +245,9 @@ def _entry(
         else None,
         "rationale_html": render_comment(comment.rationale) if comment.rationale else None,
         "disposition": response.disposition if response else None,
-        "disposition_label": DISPOSITION_LABELS[response.disposition]
+        "disposition_label": gettext(DISPOSITION_LABELS[response.disposition])
         if response and response.disposition in DISPOSITION_LABELS
-        else "Awaiting answer",
+        else gettext("Awaiting answer"),
         "answer_html": render_comment(response.text) if response else None,
         "answered_by": response.by if response else None,
         "answered_on": response.date.isoformat() if response else None,

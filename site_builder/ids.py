@@ -9,14 +9,17 @@ points carry their container's. A wId is the eId an element had when it first ap
 
 Labels name elements the way readers cite them: "Article 5, paragraph 2", "Статья 5,
 пункт 2", "5-бап, 2-тармақ". The builder writes them into the page (`page_labels`), so
-the page script shows them and never parses an eId. `UNIT_WORDS` is the one table a
-translator touches to add a language.
+the page script shows them and never parses an eId. The words come from the message
+catalogs (`UNIT_NAMES` holds the English ones), so a translator adds a language in one file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+
+from site_builder.i18n import N_, shipped, translations
 
 # Units group the text under headings; the numbered kinds are lines inside them.
 UNIT_KINDS = ("chp", "part", "sec", "art")
@@ -35,47 +38,24 @@ class UnitWords:
 
     names: Mapping[str, str]
     """Each kind's label, with `{num}` where the number goes: "Article {num}", "{num}-бап"."""
-    within: str | None
+    within: str
     """How an element is named inside its container, innermost first: "{part} of {whole}"
-    gives "paragraph 2 of Article 5". None where the language would need another case
-    ending (Russian "пункт 2 статьи 5"): the citation order serves instead."""
+    gives "paragraph 2 of Article 5". Languages that would need another case ending
+    (Russian "пункт 2 статьи 5") keep the citation order: "{whole}, {part}"."""
 
 
-UNIT_WORDS: Mapping[str, UnitWords] = {
-    "en": UnitWords(
-        names={
-            "chp": "Chapter {num}",
-            "part": "Part {num}",
-            "sec": "Section {num}",
-            "art": "Article {num}",
-            "para": "paragraph {num}",
-            "point": "point {num}",
-        },
-        within="{part} of {whole}",
-    ),
-    "ru": UnitWords(
-        names={
-            "chp": "Глава {num}",
-            "part": "Часть {num}",
-            "sec": "Раздел {num}",
-            "art": "Статья {num}",
-            "para": "пункт {num}",
-            "point": "подпункт {num}",
-        },
-        within=None,
-    ),
-    "kk": UnitWords(
-        names={
-            "chp": "{num}-тарау",
-            "part": "{num}-бөлік",
-            "sec": "{num}-бөлім",
-            "art": "{num}-бап",
-            "para": "{num}-тармақ",
-            "point": "{num}) тармақша",
-        },
-        within=None,
-    ),
+# The English words; other languages translate them in their message catalog (`i18n`).
+UNIT_NAMES: Mapping[str, str] = {
+    "chp": N_("Chapter {num}"),
+    "part": N_("Part {num}"),
+    "sec": N_("Section {num}"),
+    "art": N_("Article {num}"),
+    "para": N_("paragraph {num}"),
+    "point": N_("point {num}"),
 }
+# Translators: how an element is named inside its container ("paragraph 2 of Article 5");
+# where that needs another case ending, write "{whole}, {part}" ("Статья 5, пункт 2").
+WITHIN = N_("{part} of {whole}")
 
 _SEPARATOR = "__"
 _TRANSLIT = str.maketrans(
@@ -154,7 +134,7 @@ def own_label(kind: str, num: str, language: str = DEFAULT_LANGUAGE) -> str:
     Args:
         kind: the element's kind.
         num: its number as written; brackets and a closing dot are dropped ("2." -> "2").
-        language: a key of `UNIT_WORDS`; unknown languages get English.
+        language: a language code; languages without a catalog get English.
     """
     words = _words(language)
     return words.names.get(kind, kind + " {num}").format(num=num.strip().strip("()."))
@@ -165,7 +145,7 @@ def full_label(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> str:
 
     Args:
         path: (kind, number) of the unit its eId starts with, down to the element itself.
-        language: a key of `UNIT_WORDS`.
+        language: a language code.
     """
     text = ", ".join(own_label(kind, num, language) for kind, num in path)
     return text[:1].upper() + text[1:]
@@ -174,11 +154,9 @@ def full_label(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> str:
 def label_within(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> str:
     """The label innermost first, as a phrase starts it: "paragraph 2 of Article 5".
 
-    Languages without a `within` form give the citation order, as `full_label` does.
+    Languages whose `within` form is "{whole}, {part}" give the citation order.
     """
     words = _words(language)
-    if words.within is None:
-        return full_label(path, language)
     names = [own_label(kind, num, language) for kind, num in path]
     text = names[-1] if names else ""
     for whole in reversed(names[:-1]):
@@ -205,5 +183,13 @@ def page_labels(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> dict[
     return labels
 
 
+@cache
+def unit_words(language: str) -> UnitWords:
+    """The label words of a language, from its catalog; English for a language not shipped."""
+    gettext = translations(language).gettext
+    names = {kind: gettext(name) for kind, name in UNIT_NAMES.items()}
+    return UnitWords(names=names, within=gettext(WITHIN))
+
+
 def _words(language: str) -> UnitWords:
-    return UNIT_WORDS.get(language) or UNIT_WORDS.get(language.split("-")[0]) or UNIT_WORDS["en"]
+    return unit_words(shipped(language))

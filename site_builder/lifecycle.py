@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from site_builder.drafts import Version
 from site_builder.frontmatter import DiscussionWindow
+from site_builder.i18n import N_
 
 # The trailer of a commit that closed a discussion early on purpose: its public reason.
 FORCED_TRAILER = "Lawtrail-Forced"
@@ -44,10 +45,19 @@ class State:
 
 @dataclass(frozen=True)
 class Problem:
-    """A rule a step breaks: the rule's name, and what the step does, in the present tense."""
+    """A rule a step breaks: the rule's name, and what the step does, in the present tense.
+
+    `message` is an English msgid with `%(name)s` placeholders filled from `params`, so a
+    page can say it in the site's language; `text` is the English."""
 
     rule: str
-    text: str
+    message: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """What the step does, in English: "moves the draft to stage adopted on ..."."""
+        return self.message % self.params
 
 
 @dataclass(frozen=True)
@@ -152,8 +162,11 @@ def judge(
         problems.append(
             Problem(
                 "closed-early",
-                f"moves the draft to stage {after.stage} on {day}, before its discussion "
-                f"window {old.opens} to {old.closes} has closed, and gives no public reason",
+                N_(
+                    "moves the draft to stage %(stage)s on %(day)s, before its discussion "
+                    "window %(opens)s to %(closes)s has closed, and gives no public reason"
+                ),
+                {"stage": str(after.stage), "day": str(day), **_dates(old)},
             )
         )
     if (
@@ -165,8 +178,11 @@ def judge(
         problems.append(
             Problem(
                 "no-discussion",
-                f"moves the draft from stage {before.stage} to {after.stage} on {day} "
-                "without a public discussion",
+                N_(
+                    "moves the draft from stage %(before)s to %(stage)s on %(day)s "
+                    "without a public discussion"
+                ),
+                {"before": str(before.stage), "stage": str(after.stage), "day": str(day)},
             )
         )
     if kind == "changed" and old is not None and new is not None and before is not None:
@@ -174,9 +190,12 @@ def judge(
             problems.append(
                 Problem(
                     "window-changed",
-                    f"changes the discussion window {old.opens} to {old.closes} on {day}, "
-                    f"after it opened, to {new.opens} to {new.closes}; only 'closes' may "
-                    "move, to a later day",
+                    N_(
+                        "changes the discussion window %(opens)s to %(closes)s on %(day)s, "
+                        "after it opened, to %(new_opens)s to %(new_closes)s; only 'closes' "
+                        "may move, to a later day"
+                    ),
+                    {"day": str(day), **_dates(old), **_dates(new, "new_")},
                 )
             )
             return problems
@@ -184,9 +203,12 @@ def judge(
             problems.append(
                 Problem(
                     "window-changed",
-                    f"rewrites the window of the discussion held from {old.opens} to "
-                    f"{old.closes} as {new.opens} to {new.closes} on {day}; the window that "
-                    "ran is the record",
+                    N_(
+                        "rewrites the window of the discussion held from %(opens)s to "
+                        "%(closes)s as %(new_opens)s to %(new_closes)s on %(day)s; the window "
+                        "that ran is the record"
+                    ),
+                    {"day": str(day), **_dates(old), **_dates(new, "new_")},
                 )
             )
             return problems
@@ -195,11 +217,18 @@ def judge(
         problems.append(
             Problem(
                 "backdated-window",
-                f"sets the discussion window {new.opens} to {new.closes} on {day}; a "
-                "window may not open before the day it is set",
+                N_(
+                    "sets the discussion window %(opens)s to %(closes)s on %(day)s; a "
+                    "window may not open before the day it is set"
+                ),
+                {"day": str(day), **_dates(new)},
             )
         )
     return problems
+
+
+def _dates(window: DiscussionWindow, prefix: str = "") -> dict[str, str]:
+    return {f"{prefix}opens": str(window.opens), f"{prefix}closes": str(window.closes)}
 
 
 def read_steps(versions: Sequence[Version], timezone: str) -> list[Step]:

@@ -20,11 +20,13 @@ import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import BlockProcessor
 
+from site_builder.i18n import N_, translations
+
 # The class that marks a note's box in the HTML; `structure` records its paragraphs with
 # the tag NOTE_TAG, and the redline shows blocks of that tag as a note.
 NOTE_CLASS = "lt-plain"
 NOTE_TAG = "aside"
-DEFAULT_TITLE = "In plain words"
+DEFAULT_TITLE = N_("In plain words")  # shown in the site's language
 
 _START = re.compile(r'^!!![ \t]+plain(?:[ \t]+"(?P<title>[^"\n]*)")?[ \t]*(?:\n|$)')
 _INDENT = re.compile(r"^(?: {4}|\t)")
@@ -46,7 +48,12 @@ class PlainNoteProcessor(BlockProcessor):
             paragraphs.append(blocks.pop(0))
         box = etree.SubElement(parent, "div", {"class": NOTE_CLASS, "role": "note"})
         title = etree.SubElement(box, "p", {"class": f"{NOTE_CLASS}-title"})
-        title.text = (start.group("title") or "").strip() or DEFAULT_TITLE
+        title.text = (start.group("title") or "").strip()
+        if not title.text:
+            # Lawtrail's words, in the site's language, inside a text that may be in another.
+            language = getattr(self.parser.md, "lawtrail_language", "en")
+            title.text = translations(language).gettext(DEFAULT_TITLE)
+            title.set("lang", language)
         for paragraph in paragraphs:
             text = "\n".join(_INDENT.sub("", line) for line in paragraph.split("\n")).strip()
             if text:

@@ -9,7 +9,7 @@ drafter did: one article inserted, the next renumbered and amended.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from site_builder.diff import Op, RedlineBlock, TextBlock, redline_blocks, render_ops
@@ -39,14 +39,26 @@ class UnitRedline:
     changed: bool
 
 
+def _paragraphs(count: int) -> str:
+    return f"{count} unchanged paragraphs"
+
+
 @dataclass(frozen=True)
 class Sides:
-    """Where the full texts of the two revisions are, for the links of collapsed runs."""
+    """Where the full texts of the two revisions are, for the links of collapsed runs, and
+    what those lines say: the caller gives them in the page's language."""
 
     old_name: str  # "revision 3"
     old_href: str
     new_name: str
     new_href: str
+    run: str = "%(first)s to %(last)s unchanged"
+    one: str = "%(first)s unchanged"
+    preamble: str = "the text before the first article"
+    full_text: str = "full text"
+    paragraphs: Callable[[int], str] = _paragraphs  # "3 unchanged paragraphs"
+    plain: str = DEFAULT_TITLE  # the label of a plain-language note's words
+    language: str | None = None  # of these lines, inside a text that may be in another
 
 
 def redline(old: Edition, new: Edition) -> list[UnitRedline]:
@@ -161,22 +173,22 @@ def _unit_blocks(blocks: Sequence[RedlineBlock], sides: Sides) -> list[str]:
     index = 0
     while index < len(blocks):
         if keep[index]:
-            out.append(_block_html(blocks[index]))
+            out.append(_block_html(blocks[index], sides))
             index += 1
             continue
         end = index
         while end < len(blocks) and not keep[end]:
             end += 1
         if end - index == 1:
-            out.append(_block_html(blocks[index]))
+            out.append(_block_html(blocks[index], sides))
         else:
             anchor = next((b.anchor for b in blocks[index:end] if b.anchor), None)
-            out.append(_skip_line(f"{end - index} unchanged paragraphs", anchor, anchor, sides))
+            out.append(_skip_line(sides.paragraphs(end - index), anchor, anchor, sides))
         index = end
     return out
 
 
-def _block_html(block: RedlineBlock) -> str:
+def _block_html(block: RedlineBlock, sides: Sides) -> str:
     prefix = "old-" if block.side == "old" else ""
     anchor = f' id="{prefix}{block.anchor}"' if block.anchor else ""
     kind = " lt-rl-point" if block.anchor and kind_of(block.anchor) == "point" else ""
@@ -184,7 +196,8 @@ def _block_html(block: RedlineBlock) -> str:
     classes = f"lt-rl lt-rl-{block.side}{kind}{changed}"
     if block.tag == NOTE_TAG:
         # A plain-language note's words, labelled so no one reads them as the law's.
-        label = f'<span class="lt-rl-plain-label">{html.escape(DEFAULT_TITLE)}: </span>'
+        lang = f' lang="{html.escape(sides.language)}"' if sides.language else ""
+        label = f'<span class="lt-rl-plain-label"{lang}>{html.escape(sides.plain)}: </span>'
         return f'<p class="{classes} lt-rl-plain">{label}{render_ops(block.ops)}</p>'
     return f'<{block.tag}{anchor} class="{classes}">{render_ops(block.ops)}</{block.tag}>'
 
@@ -192,18 +205,20 @@ def _block_html(block: RedlineBlock) -> str:
 def _skipped_units(run: Sequence[UnitRedline], sides: Sides) -> str:
     """One line for a run of unchanged units: "Article 5 to Article 17 unchanged"."""
     first, last = run[0], run[-1]
-    name = first.label or "The text before the first article"
-    if len(run) > 1:
-        name = f"{name} to {last.label or 'the text before the first article'}"
-    return _skip_line(f"{name} unchanged", first.old_anchor, first.anchor, sides)
+    names = {"first": first.label or sides.preamble, "last": last.label or sides.preamble}
+    text = (sides.run if len(run) > 1 else sides.one) % names
+    text = text[:1].upper() + text[1:]
+    return _skip_line(text, first.old_anchor, first.anchor, sides)
 
 
 def _skip_line(text: str, old_anchor: str | None, new_anchor: str | None, sides: Sides) -> str:
     """A collapsed run, linking to where it starts in the full text of either revision."""
     old = sides.old_href + (f"#{old_anchor}" if old_anchor else "")
     new = sides.new_href + (f"#{new_anchor}" if new_anchor else "")
+    lang = f' lang="{html.escape(sides.language)}"' if sides.language else ""
     return (
-        f'<p class="lt-rl-skip"><span>{html.escape(text)}</span> · full text: '
+        f'<p class="lt-rl-skip"{lang}><span>{html.escape(text)}</span> · '
+        f"{html.escape(sides.full_text)}: "
         f'<a href="{html.escape(old)}">{html.escape(sides.old_name)}</a>, '
         f'<a href="{html.escape(new)}">{html.escape(sides.new_name)}</a></p>'
     )

@@ -50,10 +50,13 @@ class Rendering:
 class Renderer:
     """Markdown conversion with the site's extensions plus Lawtrail's structure and glossary."""
 
-    def __init__(self, extensions: Sequence[Any], configs: dict[str, Any]) -> None:
+    def __init__(
+        self, extensions: Sequence[Any], configs: dict[str, Any], language: str = "en"
+    ) -> None:
+        """`language` is the site's: it names elements in labels and link titles."""
         self._glossary = GlossaryExtension()
         self._md = Markdown(
-            extensions=[*extensions, StructureExtension(), self._glossary],
+            extensions=[*extensions, StructureExtension(language), self._glossary],
             extension_configs=configs,
         )
         self._cache: dict[bytes, Rendering] = {}

@@ -21,6 +21,7 @@ from markdown.util import AtomicString
 
 from site_builder import ids
 from site_builder.diff import TextBlock
+from site_builder.i18n import translations
 from site_builder.ids import ARTICLE_LEVEL, Step, element_eid, is_unit, unique_eid
 from site_builder.notes import NOTE_CLASS, NOTE_TAG, PlainNoteProcessor
 
@@ -85,6 +86,7 @@ class Element:
     blocks: Sequence[TextBlock] = field(compare=False, repr=False)
     first: int = 0
     end: int = 0
+    language: str = field(default=ids.DEFAULT_LANGUAGE, compare=False, repr=False)  # of labels
 
     @property
     def text(self) -> str:
@@ -94,12 +96,12 @@ class Element:
     @property
     def label(self) -> str:
         """Its own label: "Article 5", "paragraph 2", "point a"."""
-        return ids.own_label(self.kind, self.num)
+        return ids.own_label(self.kind, self.num, self.language)
 
     @property
     def full_label(self) -> str:
         """Its label as readers cite it: "Article 5, paragraph 2"."""
-        return ids.full_label(self.path)
+        return ids.full_label(self.path, self.language)
 
     @property
     def body(self) -> str:
@@ -210,7 +212,8 @@ class StructureTreeprocessor(Treeprocessor):
         pool = getattr(self.md, "lawtrail_pool", None)
         if pool is None:
             pool = self.md.lawtrail_pool = {}  # type: ignore[attr-defined]
-        walker = _Walker(outline, pool)
+        language = getattr(self.md, "lawtrail_language", ids.DEFAULT_LANGUAGE)
+        walker = _Walker(outline, pool, language)
         walker.walk(root)
         walker.close_all()
         self.md.lawtrail_outline = outline  # type: ignore[attr-defined]
@@ -221,7 +224,13 @@ class StructureExtension(Extension):
 
     _md: Markdown | None = None
 
+    def __init__(self, language: str = ids.DEFAULT_LANGUAGE) -> None:
+        """`language` names elements in labels and links: the site's, not the text's."""
+        super().__init__()
+        self.language = language
+
     def extendMarkdown(self, md: Markdown) -> None:
+        md.lawtrail_language = self.language  # type: ignore[attr-defined]
         md.parser.blockprocessors.register(
             NumberedBlockProcessor(md.parser), "lawtrail_numbered", 45
         )
@@ -249,8 +258,10 @@ def outline_of(md: Markdown) -> Outline:
 class _Walker:
     """One pass over the rendered tree, in document order."""
 
-    def __init__(self, outline: Outline, pool: dict[Any, Any]) -> None:
+    def __init__(self, outline: Outline, pool: dict[Any, Any], language: str) -> None:
         self.outline = outline
+        self.language = language
+        self.link_text = translations(language).gettext("Link to %(name)s")
         # One object per distinct block and name across every text this Markdown converts:
         # the versions of one draft repeat almost all of each other, and a build holds them
         # all (a long code's ten versions took five times the memory of one).
@@ -310,7 +321,7 @@ class _Walker:
         heading.set("id", eid)
         heading.set("class", f"lt-el lt-{abbr}")
         heading.set("data-lt-wid", eid)
-        _add_link(heading, eid, ids.own_label(abbr, num))
+        self._link(heading, eid, ids.own_label(abbr, num, self.language))
         fields = {"num": num, "heading": _heading_title(text)}
         self.units.append((eid, abbr, level, len(self.outline.blocks), self._reserve(), fields))
         self._block(f"h{level}", text, eid)
@@ -326,13 +337,13 @@ class _Walker:
             del div.attrib[attr]
         start, slot = len(self.outline.blocks), self._reserve()
         first = True
-        name = ids.own_label(kind, num)
+        name = ids.own_label(kind, num, self.language)
         for child in list(div):
             if child.get("data-lt-kind"):
                 self._numbered(child, eid)
             else:
                 if first:
-                    _add_link(child, eid, name, before=True)
+                    self._link(child, eid, name, before=True)
                 self._block(
                     child.tag if child.tag == "p" else "p", _text(child), eid if first else None
                 )
@@ -340,7 +351,16 @@ class _Walker:
         blocks = self.outline.blocks
         n = self._name
         self.slots[slot] = Element(
-            n(eid), kind, n(num), parent and n(parent), path, "", blocks, start, len(blocks)
+            n(eid),
+            kind,
+            n(num),
+            parent and n(parent),
+            path,
+            "",
+            blocks,
+            start,
+            len(blocks),
+            self.language,
         )
 
     def _block(self, tag: str, text: str, anchor: str | None) -> None:
@@ -374,7 +394,11 @@ class _Walker:
             blocks,
             start,
             len(blocks),
+            self.language,
         )
+
+    def _link(self, element: etree.Element, eid: str, name: str, before: bool = False) -> None:
+        _add_link(element, eid, self.link_text % {"name": name}, before)
 
     def _reserve(self) -> int:
         self.slots.append(None)
@@ -394,13 +418,13 @@ def _heading_title(text: str) -> str:
     return text.strip()
 
 
-def _add_link(element: etree.Element, eid: str, name: str, before: bool = False) -> None:
+def _add_link(element: etree.Element, eid: str, text: str, before: bool = False) -> None:
     """A visible, focusable "link to this" control; its name is an attribute, not text."""
     link = etree.Element("a")
     link.set("class", "lt-link")
     link.set("href", f"#{eid}")
-    link.set("aria-label", f"Link to {name}")
-    link.set("title", f"Link to {name}")
+    link.set("aria-label", text)
+    link.set("title", text)
     if before:
         link.tail = element.text
         element.text = None

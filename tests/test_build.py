@@ -178,7 +178,8 @@ def test_timeline_lists_stages_and_revisions_in_order(
     ]
     dates = [li.time["datetime"] for li in items]
     assert dates == sorted(dates)
-    assert "comments from 2026-01-10 to 2026-02-10" in items[2].text
+    assert "comments from January 10, 2026 to February 10, 2026" in items[2].text
+    assert [t["datetime"] for t in items[2].select("span time")] == ["2026-01-10", "2026-02-10"]
     assert items[3].a["href"] == f"rev/{shas[1][:10]}/"
     assert "Open discussion" in items[3].text
 
@@ -229,7 +230,8 @@ def test_stage_banner_states_the_window_without_baking_in_today(
     """The banner gives the dates; days left are left to the browser."""
     _, _, built = history
     banner = built.html("drafts/trees/").select_one(".lt-banner")
-    assert "2026-01-10" in banner.text and "2026-02-10" in banner.text
+    assert "January 10, 2026" in banner.text and "February 10, 2026" in banner.text
+    assert [t["datetime"] for t in banner.select("time")] == ["2026-01-10", "2026-02-10"]
     days = banner.select_one(".lt-days")
     assert days["data-closes"] == "2026-02-10" and days.text == ""
 

@@ -168,7 +168,7 @@ def test_typed_text_survives_a_network_failure_and_a_reload(
     page.check("#lt-c-consent")
     page.click(".lt-form-submit")
     status = page.wait_for_selector(".lt-form-status:has-text('Could not reach')")
-    assert "your text is kept" in status.inner_text()
+    assert "Your text is kept." in status.inner_text()
     assert page.input_value("#lt-c-body") == "Please include ferries."
     page.reload()
     page.wait_for_selector(".lt-text[data-lt-comments]")
@@ -181,7 +181,8 @@ def test_closed_and_adopted_drafts_show_no_form(page: Any, served: tuple[str, Pa
     url, _, _ = served
     page.goto(url + "/drafts/closed/")
     note = page.wait_for_selector(".lt-comment-note--after")
-    assert "closed on 2020-01-31" in note.inner_text()
+    assert "closed on January 31, 2020" in note.inner_text()
+    assert note.query_selector("time").get_attribute("datetime") == "2020-01-31"
     assert page.locator("button.lt-cbtn").count() == 0
     page.goto(url + "/drafts/adopted/")
     assert page.locator(".lt-text[data-lt-intake]").count() == 0

@@ -108,7 +108,8 @@ def test_the_draft_page_says_when_and_by_which_commit_it_was_removed(
     banner = page.select_one(".lt-banner").get_text(" ", strip=True)
     assert "Removed from the repository" in banner
     assert shas[2][:10] in banner and "Repeal the Wells Act" in banner
-    assert "2026-01-07" in banner  # the day of the removal commit
+    assert "January 7, 2026" in banner  # the day of the removal commit
+    assert page.select_one(".lt-banner time")["datetime"] == "2026-01-07"
     events = page.select(".lt-timeline__events > li")
     assert "lt-event--removal" in events[-1]["class"]
     assert shas[2][:10] in events[-1].get_text()
@@ -183,7 +184,7 @@ def test_a_draft_added_again_continues_its_history(tmp_path: Path) -> None:
     assert kinds.index("lt-event--removal") == kinds.index("lt-event--revision") + 1
     assert removal[:10] in events[kinds.index("lt-event--removal")][1]
     revisions = [text for kind, text in events if kind == "lt-event--revision"]
-    assert [r.split(" ")[1:3] for r in revisions] == [["Revision", "1"], ["Revision", "2"]]
+    assert [r.split(" ")[3:5] for r in revisions] == [["Revision", "1"], ["Revision", "2"]]
     redline = built.html(f"drafts/wells/compare/{first[:10]}..{again[:10]}/")
     assert [i.get_text() for i in redline.select(".lt-rl ins")] == ["deep "]
     assert page.select("[data-lt-intake]")  # open for comments again

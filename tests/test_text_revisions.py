@@ -115,20 +115,20 @@ def test_moves_are_timeline_events_and_agree_with_the_banner(
         "Revision 1",
         "In public discussion",
         "Revision 2",
-        "Discussion extended to 2026-01-25",
+        "Discussion extended to January 25, 2026",
         "Under revision",
         "Revision 3",
         "Adopted",
     ]
     opened = " ".join(items[2].text.split())
-    assert "comments from 2026-01-04 to 2026-01-20" in opened
+    assert "comments from January 4, 2026 to January 20, 2026" in opened
     assert "Open the discussion" in opened and shas["open"][:10] in opened
     assert items[2].time is not None and items[2].time["datetime"] == "2026-01-04"
     assert shas["extend"][:10] in items[4].text
     banner = page.select_one(".lt-banner__window")
     assert banner is not None
     assert " ".join(banner.text.split()) == (
-        "Public discussion was held from 2026-01-04 to 2026-01-25 inclusive."
+        "Public discussion was held from January 4, 2026 to January 25, 2026 inclusive."
     )
 
 

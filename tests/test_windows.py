@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from site_builder.i18n import format_day
 from tests.conftest import Repo, draft
 from tests.test_cli import BODY, Project, day, make_project, ok
+
+
+def shown(offset: int) -> str:
+    """The day `offset` days from today as an English page writes it ("January 5, 2026")."""
+    return format_day(day(offset), "en")
+
 
 SOIL = ["drafts", "new", "soil-code", "--title", "Soil Code", "--agency", "Ministry of Land"]
 
@@ -75,13 +82,15 @@ def test_adopting_inside_the_window_is_refused_and_forcing_it_is_public(
     assert built.returncode == 0, built.output
     page = built.html("drafts/soil-code/")
     assert text(page, ".lt-banner__window") == (
-        f"Public discussion was held from {day(0)} to {day(0)}: it was closed early, before "
-        f"its announced end on {day(28)}. Reason given: {reason}"
+        f"Public discussion was held from {shown(0)} to {shown(0)}: it was closed early, before "
+        f"its announced end on {shown(28)}. Reason given: {reason}"
     )
     timeline = events(page)
-    assert any(f"In public discussion — comments from {day(0)} to {day(28)}" in e for e in timeline)
-    adopted = next(e for e in timeline if e.startswith(f"{day(0)} Adopted"))
-    assert f"closed early, before its end on {day(28)}. Reason given: {reason}" in adopted
+    assert any(
+        f"In public discussion — comments from {shown(0)} to {shown(28)}" in e for e in timeline
+    )
+    adopted = next(e for e in timeline if e.startswith(f"{shown(0)} Adopted"))
+    assert f"closed early, before its end on {shown(28)}. Reason given: {reason}" in adopted
 
 
 @pytest.mark.parametrize(
@@ -117,11 +126,11 @@ def test_a_running_window_can_only_be_extended(project: Project) -> None:
     assert built.returncode == 0, built.output
     page = built.html("drafts/soil-code/")
     assert text(page, ".lt-banner__window") == (
-        f"Comments are accepted from {day(0)} to {day(30)} inclusive."
+        f"Comments are accepted from {shown(0)} to {shown(30)} inclusive."
     )
     extended = [e for e in events(page) if "Discussion extended" in e]
     assert extended == [
-        f"{day(0)} Discussion extended to {day(30)} (it was to close on {day(20)}) "
+        f"{shown(0)} Discussion extended to {shown(30)} (it was to close on {shown(20)}) "
         f"Extend the discussion of soil-code to {day(30)} by Test Drafter · "
         + project.repo.git("rev-parse", "--short=10", "HEAD")
     ]
@@ -143,12 +152,13 @@ def test_a_window_not_yet_open_may_change_and_timeline_and_banner_agree(
     assert built.returncode == 0, built.output
     page = built.html("drafts/soil-code/")
     assert text(page, ".lt-banner__window") == (
-        f"Comments are accepted from {day(7)} to {day(30)} inclusive."
+        f"Comments are accepted from {shown(7)} to {shown(30)} inclusive."
     )
     timeline = events(page)
-    assert any(f"comments from {day(5)} to {day(25)}" in e for e in timeline)
+    assert any(f"comments from {shown(5)} to {shown(25)}" in e for e in timeline)
     assert any(
-        f"Discussion window changed from {day(5)} to {day(25)}, to {day(7)} to {day(30)}" in e
+        f"Discussion window changed from {shown(5)} to {shown(25)}, to {shown(7)} to {shown(30)}"
+        in e
         for e in timeline
     )
 
@@ -257,7 +267,9 @@ def test_a_kept_promise_passes_check_and_a_strict_build(tmp_path: Path) -> None:
     built = repo.build()
     assert built.returncode == 0, built.output
     banner = text(built.html("drafts/soil/"), ".lt-banner__window")
-    assert banner == "Public discussion was held from 2026-01-06 to 2026-02-10 inclusive."
+    assert (
+        banner == "Public discussion was held from January 6, 2026 to February 10, 2026 inclusive."
+    )
 
 
 def test_the_build_warns_of_hand_made_breaches_and_strict_fails(tmp_path: Path) -> None:
@@ -272,10 +284,10 @@ def test_the_build_warns_of_hand_made_breaches_and_strict_fails(tmp_path: Path) 
     )
     page = built.html("drafts/soil/")
     assert text(page, ".lt-banner__window") == (
-        "Public discussion was held from 2026-01-05 to 2026-01-15 inclusive."
+        "Public discussion was held from January 5, 2026 to January 15, 2026 inclusive."
     )
     adopted = next(e for e in events(page) if " Adopted" in e)
-    assert "was rewritten as 2025-11-01 to 2025-11-30" in adopted
+    assert "was rewritten as November 1, 2025 to November 30, 2025" in adopted
     assert "Against the rules: this commit rewrites the window" in adopted
     yml = repo.root / "mkdocs.yml"
     yml.write_text(

@@ -23,6 +23,7 @@ from site_builder.anchoring.search import (
 from site_builder.anchoring.text import Side
 from site_builder.anchoring.trace import Trace
 from site_builder.diff import diff_codes
+from site_builder.i18n import N_, translations
 from site_builder.render import Edition
 from site_builder.structure import Element
 
@@ -42,11 +43,11 @@ _MIN_QUOTE_SIMILARITY = 0.75
 _MIN_QUOTE_ALONE = 12
 _MIN_CONTEXT_ALONE = 0.5
 # Notes for readers when the comment stays where it was.
-_UNCHANGED = "Unchanged in this revision."
-_TEXT_CHANGED = "The text of this provision was changed."
-_MAYBE_CHANGED = "The text of this provision may have changed."
-_QUOTE_UNCHANGED = "The quoted words are unchanged."
-_QUOTE_CHANGED = "The quoted words were changed."
+_UNCHANGED = N_("Unchanged in this revision.")
+_TEXT_CHANGED = N_("The text of this provision was changed.")
+_MAYBE_CHANGED = N_("The text of this provision may have changed.")
+_QUOTE_UNCHANGED = N_("The quoted words are unchanged.")
+_QUOTE_CHANGED = N_("The quoted words were changed.")
 _SPACE = re.compile(r"\s+")
 
 
@@ -86,7 +87,9 @@ class Reanchorer:
     many comments costs little more than one diff of the draft.
     """
 
-    def __init__(self, old: Edition, new: Edition) -> None:
+    def __init__(self, old: Edition, new: Edition, language: str = "en") -> None:
+        """`language` is the one notes for readers are written in."""
+        self._ = translations(language).gettext
         self._old = Side(old)
         self._new = Side(new)
         self._encoded = False
@@ -129,19 +132,33 @@ class Reanchorer:
         """Anchor on the element that carries the comment's wId in the new revision."""
         renumbered = new.eid != (old.eid if old is not None else target.eid)
         where = new.full_label
-        kept = f"Now {where}." if renumbered else None
+        kept = self._("Now %(where)s.") % {"where": where} if renumbered else None
         if quote is None:
             if old is None or old.eid not in self._old.spans:
                 # A review that names an element its revision does not have: nothing to compare.
-                changed = f"Now {where}; its text may have changed." if renumbered else None
-                return Anchor(OUTDATED, new.eid, None, None, None, changed or _MAYBE_CHANGED)
+                changed = (
+                    self._("Now %(where)s; its text may have changed.") % {"where": where}
+                    if renumbered
+                    else None
+                )
+                return Anchor(
+                    OUTDATED, new.eid, None, None, None, changed or self._(_MAYBE_CHANGED)
+                )
             if self._old.signature(old.eid) != self._new.signature(new.eid):
-                changed = f"Now {where}; its text was changed." if renumbered else None
-                return Anchor(OUTDATED, new.eid, None, None, None, changed or _TEXT_CHANGED)
+                changed = (
+                    self._("Now %(where)s; its text was changed.") % {"where": where}
+                    if renumbered
+                    else None
+                )
+                return Anchor(OUTDATED, new.eid, None, None, None, changed or self._(_TEXT_CHANGED))
             status = MOVED if renumbered else CURRENT
-            return Anchor(status, new.eid, None, None, None, kept or _UNCHANGED)
+            return Anchor(status, new.eid, None, None, None, kept or self._(_UNCHANGED))
 
-        changed = f"Now {where}; the quoted words were changed." if renumbered else None
+        changed = (
+            self._("Now %(where)s; the quoted words were changed.") % {"where": where}
+            if renumbered
+            else None
+        )
         context = (target.prefix, target.suffix)
         located = self._locate_old(old, quote, context)
         trace = self._pair_trace(old.eid, new.eid) if old is not None and located else None
@@ -151,28 +168,32 @@ class Reanchorer:
             start, end = trim(self._new.text, base + start, base + end)
             if not words_changed:
                 status = MOVED if renumbered else CURRENT
-                return self._span_anchor(status, new, start, end, kept or _QUOTE_UNCHANGED)
+                return self._span_anchor(status, new, start, end, kept or self._(_QUOTE_UNCHANGED))
             if start < end:
-                return self._span_anchor(OUTDATED, new, start, end, changed or _QUOTE_CHANGED)
-            return Anchor(OUTDATED, new.eid, None, None, None, changed or _QUOTE_CHANGED)
+                return self._span_anchor(
+                    OUTDATED, new, start, end, changed or self._(_QUOTE_CHANGED)
+                )
+            return Anchor(OUTDATED, new.eid, None, None, None, changed or self._(_QUOTE_CHANGED))
 
         # The quote is not in the old element (a review made on other text than this edition's)
         # so it cannot be traced: look for it in the new element as it reads now.
         match = self._search(quote, context, self._new.spans[new.eid], None)
         if match is not None and match.errors == 0:
             status = MOVED if renumbered else CURRENT
-            return self._span_anchor(status, new, match.start, match.end, kept or _QUOTE_UNCHANGED)
+            return self._span_anchor(
+                status, new, match.start, match.end, kept or self._(_QUOTE_UNCHANGED)
+            )
         if match is not None:
             return self._span_anchor(
-                OUTDATED, new, match.start, match.end, changed or _QUOTE_CHANGED
+                OUTDATED, new, match.start, match.end, changed or self._(_QUOTE_CHANGED)
             )
-        return Anchor(OUTDATED, new.eid, None, None, None, changed or _QUOTE_CHANGED)
+        return Anchor(OUTDATED, new.eid, None, None, None, changed or self._(_QUOTE_CHANGED))
 
     # Rules 2 and 3: the element is gone ------------------------------------------------------
 
     def _moved_quote(self, element: Element, start: int, end: int) -> Anchor:
         """The quoted words survived unchanged, now in another element."""
-        note = f"The quoted words are now in {element.full_label}."
+        note = self._("The quoted words are now in %(where)s.") % {"where": element.full_label}
         return self._span_anchor(MOVED, element, start, end, note)
 
     def _search_everywhere(
@@ -188,11 +209,13 @@ class Reanchorer:
                 None,
                 None,
                 None,
-                "The provision was removed and the quoted words are no longer in the text.",
+                self._("The provision was removed and the quoted words are no longer in the text."),
             )
         if match.errors == 0:
             return self._moved_quote(element, match.start, match.end)
-        note = f"The quoted words were changed; similar words are in {element.full_label}."
+        note = self._("The quoted words were changed; similar words are in %(where)s.") % {
+            "where": element.full_label
+        }
         return self._span_anchor(OUTDATED, element, match.start, match.end, note)
 
     def _search(

@@ -4,6 +4,48 @@
 
   var DAY = 86400000;
 
+  /* The site language's messages, from its catalog: written at build time as
+     assets/lawtrail/i18n/<lang>.js, which runs before this script. English has none. */
+  var catalog = window.lawtrailMessages || { lang: "en", plural: {}, messages: {} };
+
+  /* "%(name)s" and "%(count)d" filled in from params. */
+  function format(text, params) {
+    return text.replace(/%\((\w+)\)[sd]/g, function (whole, key) {
+      return params && Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : whole;
+    });
+  }
+
+  /* gettext: a message in the site's language. */
+  function t(msgid, params) {
+    var text = catalog.messages[msgid];
+    return format(typeof text === "string" && text ? text : msgid, params);
+  }
+
+  /* ngettext: the catalog's plural form for count; the browser names count's CLDR category
+     and the catalog says which of its forms that category takes ("1 день", "2 дня", "5 дней").
+     params.count, when given, is how the number is written ("4 870"). */
+  function n(singular, plural, count, params) {
+    var forms = catalog.messages[singular];
+    var text = count === 1 ? singular : plural;
+    if (Array.isArray(forms) && forms.length) {
+      var category = "other";
+      try {
+        category = new Intl.PluralRules(catalog.lang).select(count);
+      } catch (err) {
+        category = count === 1 ? "one" : "other";
+      }
+      var index = catalog.plural[category];
+      text = forms[Math.min(index === undefined ? forms.length - 1 : index, forms.length - 1)] || text;
+    }
+    var all = { count: count };
+    for (var key in params || {}) {
+      if (Object.prototype.hasOwnProperty.call(params, key)) {
+        all[key] = params[key];
+      }
+    }
+    return format(text, all);
+  }
+
   /* Today's date (YYYY-MM-DD) in the site's time zone. */
   function today(tz) {
     try {
@@ -32,23 +74,26 @@
     return "open";
   }
 
-  window.lawtrail = { today: today, windowPhase: windowPhase };
+  window.lawtrail = { today: today, windowPhase: windowPhase, t: t, n: n, lang: catalog.lang };
 
   /* "12 days left", "last day", "opens in 3 days" or "closed": closes is inclusive. */
   function windowState(opens, closes, tz) {
     var now = today(tz);
     if (now < opens) {
       var wait = days(now, opens);
-      return { open: false, text: "Opens in " + wait + (wait === 1 ? " day" : " days") };
+      return { open: false, text: n("Opens in %(count)d day", "Opens in %(count)d days", wait) };
     }
     if (now > closes) {
-      return { open: false, text: "Discussion closed" };
+      return { open: false, text: t("Discussion closed") };
     }
     var left = days(now, closes);
     if (left === 0) {
-      return { open: true, text: "Last day to comment" };
+      return { open: true, text: t("Last day to comment") };
     }
-    return { open: true, text: (left + 1) + " days left, today included" };
+    return {
+      open: true,
+      text: n("%(count)d day left, today included", "%(count)d days left, today included", left + 1)
+    };
   }
 
   function markDays(root) {

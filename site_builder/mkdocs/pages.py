@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 from site_builder.discussion import inject_threads
 from site_builder.frontmatter import STAGES
 from site_builder.history import Removal
+from site_builder.i18n import N_, format_day, translations
 from site_builder.ids import page_labels
 from site_builder.languages import language_name
-from site_builder.lifecycle import Held, Step, held_discussion, read_steps
+from site_builder.lifecycle import Held, Problem, Step, held_discussion, read_steps
 from site_builder.limits import MAX_BODY
 from site_builder.mkdocs.timeline import STAGE_LABELS, held_view, timeline
 from site_builder.redline import (
@@ -44,6 +45,15 @@ from site_builder.urls import (
     url_of,
 )
 
+# Kinds of act the front matter commonly names: shown in the site's language; others as written.
+KIND_LABELS = {
+    "law": N_("law"),
+    "code": N_("code"),
+    "regulation": N_("regulation"),
+    "order": N_("order"),
+    "decree": N_("decree"),
+    "resolution": N_("resolution"),
+}
 # Drafts open for comment come first on the index; the rest follow the lifecycle.
 _STAGE_ORDER = {
     "discussion": 0,
@@ -91,16 +101,30 @@ class PageSpec:
 
 
 class SiteContext:
-    """Turns published drafts into page specs; knows dates' time zone and URL style."""
+    """Turns published drafts into page specs; knows dates' time zone, URL style and the
+    site's language."""
 
     def __init__(
-        self, timezone: str, use_directory_urls: bool, intake_url: str | None = None
+        self,
+        timezone: str,
+        use_directory_urls: bool,
+        intake_url: str | None = None,
+        language: str = "en",
     ) -> None:
         self.intake_url = intake_url.rstrip("/") if intake_url else None
         self.tz = ZoneInfo(timezone)
         self.timezone = timezone
         self.directory_urls = use_directory_urls
         self._steps: dict[str, list[Step]] = {}
+        self.language = language
+        catalog = translations(language)
+        self.gettext = catalog.gettext
+        self.ngettext = catalog.ngettext
+
+    def stage_label(self, stage: str | None) -> str:
+        """A stage's name in the site's language: "На публичном обсуждении"."""
+        _ = self.gettext
+        return _(STAGE_LABELS[stage]) if stage in STAGE_LABELS else _("Unknown stage")
 
     def url(self, src_uri: str) -> str:
         """Site-relative URL of a generated page."""
@@ -129,11 +153,11 @@ class SiteContext:
         entries = [self._entry(p) for p in self.ordered(drafts)]
         specs = []
         if home:
-            specs.append(self._index("index.md", "Drafts", entries, "All drafts"))
+            specs.append(self._index("index.md", self.gettext("Drafts"), entries, "All drafts"))
         for stage in _LISTED:
             subset = [e for e in entries if e["stage"] == stage]
             if subset:
-                specs.append(self._index(stage_src(stage), STAGE_LABELS[stage], subset, stage))
+                specs.append(self._index(stage_src(stage), self.stage_label(stage), subset, stage))
         for agency, _ in sorted(Counter(e["agency"] for e in entries).items()):
             subset = [e for e in entries if e["agency"] == agency]
             specs.append(self._index(agency_src(agency), agency, subset, agency))
@@ -152,7 +176,7 @@ class SiteContext:
         return {
             "stages": [
                 {
-                    "label": STAGE_LABELS[s],
+                    "label": self.stage_label(s),
                     "count": stages[s],
                     "url": self.url(stage_src(s)),
                     "key": s,
@@ -189,16 +213,17 @@ class SiteContext:
             "agency": meta.agency,
             "agency_url": self.url(agency_src(meta.agency)),
             "stage": stage,
-            "stage_label": STAGE_LABELS[stage],
+            "stage_label": self.stage_label(stage),
             "stage_url": self.url(stage_src(stage)),
             "declared_stage": meta.stage,
-            "declared_stage_label": STAGE_LABELS[meta.stage],
+            "declared_stage_label": self.stage_label(meta.stage),
             "removed": self._removal(removed) if removed else None,
             "opens": window.opens.isoformat() if window else None,
             "closes": window.closes.isoformat() if window else None,
             "held": held_view(held) if held and meta.stage != "discussion" else None,
             "summary": meta.summary,
             "kind": meta.kind,
+            "kind_label": self._kind_label(meta.kind),
             "language": meta.language,
             "url": self.url(draft_src(published.draft.slug)),
             "updated": self.day(latest.revision.date) if latest else None,
@@ -261,6 +286,7 @@ class SiteContext:
             pages.append(
                 self._text_page(published, language, entry, common, current, threads, switch)
             )
+        _ = self.gettext
         for edition in editions:
             version = edition.version
             assert version is not None
@@ -268,7 +294,8 @@ class SiteContext:
             pages.append(
                 PageSpec(
                     revision_src(slug, sha, language),
-                    f"{entry['title']} — revision {version.number}",
+                    _("%(title)s — revision %(number)d")
+                    % {"title": entry["title"], "number": version.number},
                     "lawtrail/revision.html",
                     partial(_edition_text, edition),
                     toc_tokens=edition.rendering.toc_tokens,
@@ -290,16 +317,27 @@ class SiteContext:
             src = compare_src(slug, *shas, language)
             here = self.url(src)
             sides = Sides(
-                f"revision {old.version.number}",
+                _("revision %(number)d") % {"number": old.version.number},
                 relative_url(self.url(revision_src(slug, shas[0], language)), here),
-                f"revision {new.version.number}",
+                _("revision %(number)d") % {"number": new.version.number},
                 relative_url(self.url(revision_src(slug, shas[1], language)), here),
+                run=_("%(first)s to %(last)s unchanged"),
+                one=_("%(first)s unchanged"),
+                preamble=_("the text before the first article"),
+                full_text=_("full text"),
+                paragraphs=self._unchanged_paragraphs,
+                plain=_("In plain words"),
+                language=self.language,
             )
             pages.append(
                 PageSpec(
                     src,
-                    f"{entry['title']} — changes from revision {old.version.number} "
-                    f"to {new.version.number}",
+                    _("%(title)s — changes from revision %(old)d to %(new)d")
+                    % {
+                        "title": entry["title"],
+                        "old": old.version.number,
+                        "new": new.version.number,
+                    },
                     "lawtrail/compare.html",
                     partial(_redline, old, new, sides),
                     data={
@@ -355,12 +393,13 @@ class SiteContext:
         version = edition.version
         assert version is not None
         to = target or revision_src(slug, version.revision.sha)
-        label = f"revision {version.number}"
+        _ = self.gettext
+        label = _("revision %(number)d") % {"number": version.number}
         if target:
-            label = f"the changes to {label}"
+            label = _("the changes to revision %(number)d") % {"number": version.number}
         return PageSpec(
             src,
-            f"Moved to {label}",
+            _("Moved to %(label)s") % {"label": label},
             "lawtrail/redirect.html",
             "",
             data={"target": self.url(to), "label": label},
@@ -399,7 +438,7 @@ class SiteContext:
             draft_src(draft.slug, language),
             entry["title"],
             "lawtrail/draft.html",
-            partial(_current_text, summary, current, threads, here),
+            partial(_current_text, summary, current, threads, here, self.language),
             in_nav=language is None,
             search=True,
             toc_tokens=current.rendering.toc_tokens,
@@ -432,6 +471,7 @@ class SiteContext:
         if parallel.text is not None:
             meta = parallel.text.meta
             entry.update(title=meta.title, summary=meta.summary, kind=meta.kind or entry["kind"])
+            entry["kind_label"] = self._kind_label(entry["kind"])
             entry["agency"] = meta.agency or entry["agency"]
         return entry
 
@@ -511,7 +551,9 @@ class SiteContext:
             # map: labels on every element of every revision page weighed a fifth of a
             # long code's HTML.
             "labels": {
-                element.eid: page_labels(element.path, *([language] if language else []))
+                # A language version names its elements in its own words; the primary
+                # text in the site's.
+                element.eid: page_labels(element.path, language or self.language)
                 for element in current.rendering.outline.elements
             },
         }
@@ -539,7 +581,7 @@ class SiteContext:
             "subject": rev.subject,
             "message": rev.message,
             "stage": version.stage,
-            "stage_label": STAGE_LABELS.get(version.stage or "", "Unknown stage"),
+            "stage_label": self.stage_label(version.stage),
             "url": self.url(revision_src(slug, rev.sha, language)),
             "compare_url": self._compare_url(slug, previous, edition, language)
             if previous
@@ -580,7 +622,30 @@ class SiteContext:
                 return self._revision(slug, own[number], before.get(number), count, language)
             return self._revision(slug, edition, primary_before.get(number), count)
 
-        return timeline(published, self.steps(published), shown, self._removal)
+        return timeline(
+            published, self.steps(published), shown, self._removal, self.stage_label, self._breach
+        )
+
+    def _breach(self, problem: Problem) -> str:
+        """A rule a commit broke, in the site's language, with its stages and days."""
+        params = {
+            key: self.stage_label(value)
+            if key in ("stage", "before")
+            else format_day(value, self.language)
+            for key, value in problem.params.items()
+        }
+        return self.gettext(problem.message) % params
+
+    def _unchanged_paragraphs(self, count: int) -> str:
+        """ "3 unchanged paragraphs", for a redline's collapsed run."""
+        text = self.ngettext(
+            "%(count)d unchanged paragraph", "%(count)d unchanged paragraphs", count
+        )
+        return text % {"count": count}
+
+    def _kind_label(self, kind: str | None) -> str | None:
+        """A common kind of act in the site's language ("закон"); any other as written."""
+        return self.gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def _changes(editions: list[Edition]) -> list[Edition]:
@@ -626,11 +691,16 @@ def _before(editions: list[Edition]) -> dict[int, Edition]:
 
 
 def _current_text(
-    summary: str, current: Edition, threads: dict[str, list[dict[str, Any]]] | None, here: str
+    summary: str,
+    current: Edition,
+    threads: dict[str, list[dict[str, Any]]] | None,
+    here: str,
+    language: str,
 ) -> tuple[str, dict[str, Any]]:
-    """A draft page's HTML: the summary, then the text with its comment threads."""
+    """A draft page's HTML: the summary, then the text with its comment threads (in the
+    site's `language`)."""
     text = current.html
-    return summary + (inject_threads(text, threads, here) if threads else text), {}
+    return summary + (inject_threads(text, threads, here, language) if threads else text), {}
 
 
 def _edition_text(edition: Edition) -> tuple[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -31,6 +32,7 @@ from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.glossary import GlossaryError, load_glossary
 from site_builder.history import HistoryError, read_history
+from site_builder.i18n import CatalogError, format_day, script_messages, shipped, translations
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.record import record_specs
@@ -54,6 +56,8 @@ MODULES = tuple(
     f"assets/lawtrail/comment/{path.name}"
     for path in sorted((PACKAGE / "assets" / "comment").glob("*.js"))
 )
+# The page script's messages in the site's language, from the same catalog as the pages'.
+MESSAGES = "assets/lawtrail/i18n/{language}.js"
 
 
 class LawtrailPlugin(BasePlugin[LawtrailConfig]):
@@ -70,7 +74,10 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.stats: dict[str, float] = {}
         self.options = LawtrailOptions()
         self.glossary: dict[str, str] = {}
+        self.language = "en"
 
+    # Before the search plugin, which reads the theme's language partial: kk's is ours.
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
             self.options = to_options(self.config)
@@ -112,18 +119,35 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         # site's custom_dir, which still wins.
         first = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(first, str(PACKAGE / "templates" / "overrides"))
+        # Material's own strings follow theme.language; Lawtrail's follow it too.
+        self.language = str(config.theme.get("language") or "en")
+        try:
+            translations(self.language)
+        except CatalogError as err:
+            raise PluginError(str(err)) from err
+        config.extra_javascript.append(MESSAGES.format(language=shipped(self.language)))
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
         config.extra_javascript.append(_module_script(WIDGET))
         self.site = SiteContext(
-            self.options.timezone, config.use_directory_urls, self.options.intake_url
+            self.options.timezone, config.use_directory_urls, self.options.intake_url, self.language
         )
         return config
 
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Lawtrail's templates translate with gettext (`_()`, `ngettext()`) from the catalog of
+        # the site's language, and write days with `| day` (the ISO form stays in datetime).
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            translations(self.language), newstyle=True
+        )
+        env.filters["day"] = lambda value: format_day(value, self.language) if value else ""
+        return env
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
-        renderer = Renderer(config.markdown_extensions, config.mdx_configs)
+        renderer = Renderer(config.markdown_extensions, config.mdx_configs, self.language)
         self.published = []
         problems: list[str] = []
         for draft in self.drafts:
@@ -159,6 +183,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         for asset in (*ASSETS, *MODULES):
             source = PACKAGE / "assets" / asset.removeprefix("assets/lawtrail/")
             files.append(File.generated(config, asset, abs_src_path=str(source)))
+        messages, text = _script_messages(self.language)
+        files.append(File.generated(config, messages, content=text))
         config.nav = self._nav(files, config)
         return files
 
@@ -230,6 +256,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 self.today,
                 self.options.overdue_days,
                 self.site.directory_urls,
+                self.language,
             )
             found = check_rules(
                 published, reviews, self.options.min_discussion_days, self.options.timezone
@@ -259,19 +286,28 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 # The index leads the section of drafts rather than standing beside it under
                 # the same name: "Drafts" once, then "All drafts" and each draft.
                 drafts.add("index.md")
-                index = [{"All drafts": "index.md"}]
+                index = [{self.site.gettext("All drafts"): "index.md"}]
             pages = sorted(files.documentation_pages(), key=file_sort_key)
             nav = nest_paths(
                 f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
             )
         entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
         if entries:
+            # The default title is a msgid ("Drafts"); a title of the site's own is kept.
+            title = self.site.gettext(self.options.nav_title)
             section = [*index, *({s.title: s.src_uri} for s in entries)]
-            nav = [*nav, {self.options.nav_title: section}]
-            nav.append({"Accountability": ACCOUNTABILITY_SRC})
+            nav = [*nav, {title: section}]
+            nav.append({self.site.gettext("Accountability"): ACCOUNTABILITY_SRC})
         elif index:
             nav = [*index, *nav]
         return list(nav)
+
+
+def _script_messages(language: str) -> tuple[str, str]:
+    """The page script's catalog as a script that runs before lawtrail.js: its path, text."""
+    sources = [PACKAGE / "assets" / "lawtrail.js", *(PACKAGE / "assets" / "comment").glob("*.js")]
+    data = json.dumps(script_messages(language, sources), ensure_ascii=False, sort_keys=True)
+    return MESSAGES.format(language=shipped(language)), f"window.lawtrailMessages = {data};\n"
 
 
 def _module_script(path: str) -> ExtraScriptValue:

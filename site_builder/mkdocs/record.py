@@ -18,6 +18,7 @@ def record_specs(
     site: SiteContext, drafts: Sequence[Published], discussions: dict[str, Discussion]
 ) -> list[PageSpec]:
     """The comments page of every draft, a page per merged review, and accountability."""
+    _ = site.gettext
     specs: list[PageSpec] = []
     rows = []
     for published in site.ordered(drafts):
@@ -27,6 +28,7 @@ def record_specs(
             "slug": slug,
             "title": published.draft.meta.title,
             "agency": published.draft.meta.agency,
+            "language": published.draft.meta.language,
             "url": site.url(draft_src(slug)),
             "comments_url": site.url(comments_src(slug)),
         }
@@ -35,7 +37,7 @@ def record_specs(
         specs.append(
             PageSpec(
                 comments_src(slug),
-                f"{published.draft.meta.title} — comments and answers",
+                _("%(title)s — comments and answers") % {"title": published.draft.meta.title},
                 "lawtrail/comments.html",
                 "",
                 data={
@@ -53,7 +55,7 @@ def record_specs(
             specs.append(
                 PageSpec(
                     review_src(slug, review.id),
-                    f"Review {review.id}",
+                    _("Review %(id)s") % {"id": review.id},
                     "lawtrail/review.html",
                     "",
                     data={
@@ -69,12 +71,15 @@ def record_specs(
                     },
                 )
             )
-    specs.append(_accountability(rows, drafts, discussions))
+    specs.append(_accountability(site, rows, drafts, discussions))
     return specs
 
 
 def _accountability(
-    rows: list[dict[str, Any]], drafts: Sequence[Published], discussions: dict[str, Discussion]
+    site: SiteContext,
+    rows: list[dict[str, Any]],
+    drafts: Sequence[Published],
+    discussions: dict[str, Discussion],
 ) -> PageSpec:
     agencies: dict[str, list[Published]] = defaultdict(list)
     for published in drafts:
@@ -89,7 +94,7 @@ def _accountability(
         per_agency.append({"agency": agency, "drafts": len(members), **_figures(combine(parts))})
     return PageSpec(
         ACCOUNTABILITY_SRC,
-        "Accountability",
+        site.gettext("Accountability"),
         "lawtrail/accountability.html",
         "",
         in_nav=True,

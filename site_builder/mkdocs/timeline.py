@@ -14,16 +14,18 @@ from typing import Any
 from site_builder.drafts import Version
 from site_builder.frontmatter import LIFECYCLE
 from site_builder.history import Removal
-from site_builder.lifecycle import Held, Step
+from site_builder.i18n import N_
+from site_builder.lifecycle import Held, Problem, Step
 from site_builder.render import Edition, Published
 
+# English msgids: pages show them in the site's language (`SiteContext.stage_label`).
 STAGE_LABELS = {
-    "initiated": "Initiated",
-    "discussion": "In public discussion",
-    "revision": "Under revision",
-    "adopted": "Adopted",
-    "withdrawn": "Withdrawn",
-    "removed": "Removed from the repository",
+    "initiated": N_("Initiated"),
+    "discussion": N_("In public discussion"),
+    "revision": N_("Under revision"),
+    "adopted": N_("Adopted"),
+    "withdrawn": N_("Withdrawn"),
+    "removed": N_("Removed from the repository"),
 }
 
 
@@ -32,11 +34,14 @@ def timeline(
     steps: Sequence[Step],
     revision: Callable[[Edition], dict[str, Any]],
     removal: Callable[[Removal], dict[str, str]],
+    stage_label: Callable[[str], str] = STAGE_LABELS.__getitem__,
+    breach: Callable[[Problem], str] = lambda problem: problem.text,
 ) -> dict[str, Any]:
     """Every step of the draft, oldest first, and the lifecycle steps reached.
 
     A commit is a revision when it changed the text; a commit that moved the stage or
     the window is an event of its own, with its date and commit, never an empty redline.
+    `stage_label` and `breach` say stages and broken rules in the page's language.
     """
     draft = published.draft
     events: list[dict[str, Any]] = []
@@ -54,11 +59,11 @@ def timeline(
         shown = {
             "date": date,
             "commit": None if version.changes_text else _commit(version),
-            "breaches": [problem.text for problem in step.problems],
+            "breaches": [breach(problem) for problem in step.problems],
         }
         change = step.window_change
         if version.stage and version.stage != previous_stage:
-            events.append(_stage_event(step, change, shown))
+            events.append(_stage_event(step, change, shown, stage_label))
             reached.setdefault(version.stage, date)
             previous_stage = version.stage
         elif change is not None:
@@ -73,13 +78,15 @@ def timeline(
         events.append({"type": "removal", **removal(last)})
     current = draft.meta.stage
     lifecycle = [
-        {"stage": s, "label": STAGE_LABELS[s], "date": reached.get(s), "current": s == current}
+        {"stage": s, "label": stage_label(s), "date": reached.get(s), "current": s == current}
         for s in (*LIFECYCLE[:-1], "withdrawn" if current == "withdrawn" else "adopted")
     ]
     return {"events": events, "steps": lifecycle}
 
 
-def _stage_event(step: Step, change: str | None, shown: dict[str, Any]) -> dict[str, Any]:
+def _stage_event(
+    step: Step, change: str | None, shown: dict[str, Any], stage_label: Callable[[str], str]
+) -> dict[str, Any]:
     """A stage move on the timeline: the window it opened or ended, early or not."""
     stage = step.version.stage
     assert stage is not None
@@ -90,7 +97,7 @@ def _stage_event(step: Step, change: str | None, shown: dict[str, Any]) -> dict[
     return {
         "type": "stage",
         "stage": stage,
-        "label": STAGE_LABELS[stage],
+        "label": stage_label(stage),
         **_windows(step),
         "early": early,
         # A window changed by the move that ended the discussion rewrites the record.

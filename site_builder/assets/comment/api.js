@@ -6,6 +6,7 @@
 
 import { field, length, resetForm, value } from "./form.js";
 import { highlight } from "./quote.js";
+import { n, t } from "./i18n.js";
 import { KEPT, MESSAGES, ui } from "./state.js";
 import { clearDraft } from "./storage.js";
 
@@ -54,18 +55,19 @@ function validate() {
   var body = field("body");
   var over = length(body.value) - ui.maxBody;
   if (!body.value.trim()) {
-    errors.push([body, "Write your comment before sending."]);
+    errors.push([body, t("Write your comment before sending.")]);
   } else if (over > 0) {
-    errors.push([body, "Your comment is " + over + (over === 1 ? " character" : " characters") +
-      " over the limit of " + ui.maxBody + ". Please shorten it."]);
+    errors.push([body, n("Your comment is %(count)d character over the limit of %(limit)d. Please shorten it.",
+      "Your comment is %(count)d characters over the limit of %(limit)d. Please shorten it.",
+      over, { limit: ui.maxBody })]);
   }
   var email = field("email");
   if (email.value.trim() && !email.validity.valid) {
-    errors.push([email, "Enter an e-mail address like name@example.org, or leave it empty."]);
+    errors.push([email, t("Enter an e-mail address like name@example.org, or leave it empty.")]);
   }
   var consent = field("consent");
   if (!consent.checked) {
-    errors.push([consent, "Tick this box to send: comments are published with the draft."]);
+    errors.push([consent, t("Tick this box to send: comments are published with the draft.")]);
   }
   errors.forEach(function (pair) { setFieldError(pair[0], pair[1]); });
   return errors.length ? errors[0][0] : null;
@@ -185,16 +187,16 @@ function fail(status, data) {
     setStatus(MESSAGES.tooMany, "error");
   } else if (status === 413) {
     setStatus(MESSAGES.tooLarge, "error");
-    setFieldError(field("body"), "Too long for the comment service. Please shorten it.");
+    setFieldError(field("body"), t("Too long for the comment service. Please shorten it."));
   } else if (status >= 400 && status < 500 && error.message) {
     var input = inputForServerField(error.field);
     var message = readableMessage(error, input);
-    setStatus(message + (/[.!?]$/.test(message) ? " Your text is kept." : KEPT), "error");
+    setStatus(message + (/[.!?]$/.test(message) ? " " : ". ") + KEPT, "error");
     if (input) {
       setFieldError(input, message);
     }
   } else {
-    setStatus(MESSAGES.server + " (Error " + status + ".)", "error");
+    setStatus(MESSAGES.server + " " + t("(Error %(status)s.)", { status: status }), "error");
   }
 }
 

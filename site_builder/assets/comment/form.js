@@ -7,6 +7,7 @@
 import { clearErrors, clearFieldError, onSubmit, setStatus } from "./api.js";
 import { hideOffer } from "./offer.js";
 import { findQuote, highlight } from "./quote.js";
+import { n, t } from "./i18n.js";
 import { MESSAGES, firstBlock, isHeading, ui, uiLang } from "./state.js";
 import { loadDraft, saveDraft } from "./storage.js";
 import { ownName, targetName } from "./targets.js";
@@ -187,7 +188,7 @@ function showQuote() {
   var quote = ui.target.quote;
   ui.form.quoteBox.hidden = !quote;
   ui.form.quoteText.textContent = quote ? quote.exact : "";
-  ui.form.quoteRemove.textContent = "Comment on the whole of " + ownName(ui.target.el) + " instead";
+  ui.form.quoteRemove.textContent = t("Comment on the whole of %(name)s instead", { name: ownName(ui.target.el) });
   highlight(quote ? ui.target.range : null);
 }
 
@@ -229,8 +230,10 @@ export function length(text) {
 function updateCounter(announce) {
   var left = ui.maxBody - length(field("body").value);
   var text = left >= 0
-    ? left.toLocaleString("en") + (left === 1 ? " character left" : " characters left")
-    : (-left).toLocaleString("en") + (left === -1 ? " character too many" : " characters too many");
+    ? n("%(count)d character left", "%(count)d characters left", left,
+      { count: left.toLocaleString(uiLang()) })
+    : n("%(count)d character too many", "%(count)d characters too many", -left,
+      { count: (-left).toLocaleString(uiLang()) });
   ui.form.counter.textContent = text;
   ui.form.counter.classList.toggle("lt-counter--over", left < 0);
   window.clearTimeout(ui.counterTimer);

@@ -23,6 +23,7 @@
 
 import { buildForm, closeForm, inForm } from "./form.js";
 import { buildOffer, hideOffer, scheduleOffer } from "./offer.js";
+import { t } from "./i18n.js";
 import { ICON, setUi, ui, uiLang } from "./state.js";
 import { markSavedDrafts } from "./storage.js";
 import { addButtons } from "./targets.js";
@@ -36,11 +37,20 @@ function windowPhase(root) {
   return window.lawtrail.windowPhase(root.dataset.opens, root.dataset.closes, root.dataset.tz);
 }
 
-function timeElement(date) {
+/* A day as the page writes it ("12 ноября 2026 г."), the ISO date in datetime. */
+function timeElement(date, text) {
   var time = document.createElement("time");
   time.dateTime = date;
-  time.textContent = date;
+  time.textContent = text || date;
   return time;
+}
+
+/* A message with one <time> where its %(date)s placeholder is. */
+function appendWithDate(parent, message, time) {
+  var parts = message.split("%(date)s");
+  parent.appendChild(document.createTextNode(parts[0]));
+  parent.appendChild(time);
+  parent.appendChild(document.createTextNode(parts.slice(1).join("")));
 }
 
 /* A short line above the text: how to comment, or why one cannot right now. */
@@ -50,17 +60,24 @@ function addNote(root, phase) {
   note.setAttribute("data-lt-ui", "");
   note.lang = uiLang();
   if (phase === "before") {
-    note.appendChild(document.createTextNode("Comments are accepted from "));
-    note.appendChild(timeElement(root.dataset.opens));
+    appendWithDate(note, t("Comments are accepted from %(date)s."),
+      timeElement(root.dataset.opens, root.dataset.opensText));
   } else if (phase === "after") {
-    note.appendChild(document.createTextNode("The discussion closed on "));
-    note.appendChild(timeElement(root.dataset.closes));
+    appendWithDate(note, t("The discussion closed on %(date)s."),
+      timeElement(root.dataset.closes, root.dataset.closesText));
   } else {
-    note.innerHTML = "To comment, use the <strong><span class=\"lt-comment-note__icon\">" + ICON +
-      "</span>Comment</strong> button next to any article, paragraph or point, " +
-      "or select words in the text. No account is needed.";
+    var button = "<strong><span class=\"lt-comment-note__icon\">" + ICON + "</span>" +
+      escapeHtml(t("Comment")) + "</strong>";
+    note.innerHTML = escapeHtml(t("To comment, use the %(button)s button next to any article, paragraph or point, or select words in the text. No account is needed."))
+      .replace("%(button)s", button);
   }
   root.parentNode.insertBefore(note, root);
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c];
+  });
 }
 
 /* ---------------------------------------------------------------- keyboard and selection */

@@ -2,6 +2,7 @@
 
 import { inForm, openForm } from "./form.js";
 import { selectedQuote } from "./quote.js";
+import { t } from "./i18n.js";
 import { ICON, ui, uiLang } from "./state.js";
 
 /* ---------------------------------------------------------------- "Comment on this quote" */
@@ -19,7 +20,8 @@ export function buildOffer() {
   offer.setAttribute("data-lt-ui", "");
   offer.lang = uiLang();
   offer.hidden = true;
-  offer.innerHTML = ICON + "<span>Comment on this quote</span>";
+  offer.innerHTML = ICON + "<span></span>";
+  offer.lastChild.textContent = t("Comment on this quote");
   // Keep the selection when the offer is pressed: a mousedown would otherwise clear it.
   offer.addEventListener("mousedown", function (event) { event.preventDefault(); });
   offer.addEventListener("click", function () {

@@ -4,17 +4,19 @@
  * page states), the messages readers see, and the small DOM helpers the other modules use.
  */
 
-export var KEPT = " — your text is kept.";
+import { t } from "./i18n.js";
+
+export var KEPT = t("Your text is kept.");
 
 export var MESSAGES = {
-  closed: "The discussion of this draft is closed; comments are no longer accepted.",
-  tooMany: "Too many comments from your connection just now. Please wait a few minutes and send again" + KEPT,
-  tooLarge: "Your comment is too long for the comment service. Please shorten it and send again" + KEPT,
-  network: "Could not reach the comment service. Check your connection and send again" + KEPT,
-  server: "The comment service could not take your comment just now. Please try again in a few minutes" + KEPT,
-  sending: "Sending your comment…",
-  restored: "The text you wrote here earlier, but did not send, is back in the form.",
-  fixErrors: "Please correct the marked fields and send again."
+  closed: t("The discussion of this draft is closed; comments are no longer accepted."),
+  tooMany: t("Too many comments from your connection just now. Please wait a few minutes and send again.") + " " + KEPT,
+  tooLarge: t("Your comment is too long for the comment service. Please shorten it and send again.") + " " + KEPT,
+  network: t("Could not reach the comment service. Check your connection and send again.") + " " + KEPT,
+  server: t("The comment service could not take your comment just now. Please try again in a few minutes.") + " " + KEPT,
+  sending: t("Sending your comment…"),
+  restored: t("The text you wrote here earlier, but did not send, is back in the form."),
+  fixErrors: t("Please correct the marked fields and send again.")
 };
 
 export var ICON = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20">' +
@@ -30,7 +32,7 @@ export function setUi(value) {
 }
 
 export function uiLang() {
-  return document.documentElement.lang || "en";
+  return window.lawtrail.lang || document.documentElement.lang || "en";
 }
 
 export function isHeading(el) {

@@ -5,6 +5,7 @@
  */
 
 import { openForm } from "./form.js";
+import { t } from "./i18n.js";
 import { ICON, firstBlock, isHeading, ui, uiLang } from "./state.js";
 
 /* ---------------------------------------------------------------- naming elements */
@@ -19,7 +20,7 @@ function names(el) {
 /* "Comment on paragraph 2 of Article 5" */
 function buttonName(el) {
   var n = names(el);
-  return "Comment on " + (n.within || n.label);
+  return t("Comment on %(name)s", { name: n.within || n.label });
 }
 
 /* "Article 5, paragraph 2" */
@@ -54,7 +55,8 @@ function addButton(el) {
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "lt-comment");
   button.lang = uiLang();
-  button.innerHTML = ICON + '<span class="lt-cbtn__text">Comment</span>';
+  button.innerHTML = ICON + '<span class="lt-cbtn__text"></span>';
+  button.lastChild.textContent = t("Comment");
   button.addEventListener("click", function () {
     openForm(el, null, button);
   });

@@ -128,3 +128,39 @@ def test_every_cli_command_and_option_is_documented() -> None:
                 if opt.startswith("--") and f"`{opt}" not in doc:
                     missing.append(f"{path} {opt}")
     assert missing == []
+
+
+def test_the_documented_translation_command_starts_a_language(tmp_path: Path) -> None:
+    """docs/i18n.md's one command makes the one file a translator fills in."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    doc = read("docs/i18n.md")
+    found = re.search(r"^make translation LOCALE=(\w+)$", doc, re.M)
+    assert found is not None
+    language = found.group(1)
+    file = f"site_builder/locale/{language}/LC_MESSAGES/messages.po"
+    assert f"`{file}`" in doc
+    done = subprocess.run(
+        [
+            "make",
+            "-o",
+            ".venv/.installed",
+            "translation",
+            f"LOCALE={language}",
+            f"LOCALES={tmp_path}",
+            f"BIN={Path(sys.executable).parent}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    po = tmp_path / file.removeprefix("site_builder/locale/")
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    assert "In public discussion" in catalog and "Comment on this quote" in catalog
+    assert not (ROOT / file).exists()

@@ -1,0 +1,390 @@
+"""Lawtrail speaks kk, ru and en: complete catalogs, right plurals, the API's language, and
+no English left on a page or in the widget of a ru or kk site."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup, Tag
+
+from intake import create_app
+from site_builder.i18n import (
+    LOCALE_DIR,
+    format_day,
+    languages,
+    negotiate,
+    plural_categories,
+    translations,
+)
+from site_builder.ids import full_label
+from tests.conftest import Build, Repo, draft, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = ["ru", "kk"]
+# Text a page shows that Lawtrail did not write: the public's comments and the agency's
+# answers (in whatever language their authors used), quotes, commit ids.
+NOT_OURS = (
+    "script, style, code, q, blockquote, .lt-comment__body, .lt-comment__suggestion, "
+    ".lt-comment__rationale, .lt-answer__text, .lt-proposals td:nth-child(3) > :not(a), "
+    ".lt-proposals td:nth-child(4), .lt-proposals td:nth-child(6) > :not(span), "
+    ".lt-thread__list, .md-footer-copyright, "
+    # Material's table of contents (in either sidebar) repeats the draft's headings,
+    # without their language: Lawtrail does not override Material's partials for it.
+    ".md-nav--secondary"
+)
+
+
+def make_translation(locales: Path, language: str) -> subprocess.CompletedProcess[str]:
+    """The translator's command, `make translation LOCALE=xx`, into another catalog folder."""
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            ".venv/.installed",
+            "translation",
+            f"LOCALE={language}",
+            f"LOCALES={locales}",
+            f"BIN={Path(sys.executable).parent}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def updated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalogs updated from today's sources, as a translator's command would."""
+    locales = tmp_path_factory.mktemp("locale")
+    shutil.copytree(LOCALE_DIR, locales, dirs_exist_ok=True)
+    for language in TRANSLATED:
+        done = make_translation(locales, language)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return locales
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_of_the_sources_is_translated(updated: Path, language: str) -> None:
+    """No template, script or Python string lacks a translation, and none is fuzzy."""
+    with (updated / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=language)
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        )
+    ]
+    assert untranslated == []
+    problems = [(message.id, errors) for message, errors in catalog.check()]
+    assert problems == []
+
+
+def test_the_shipped_languages_are_those_with_a_catalog() -> None:
+    """English is the source; ru and kk ship because their catalogs are there."""
+    assert languages() == ("en", "kk", "ru")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", {1: "1 комментарий", 2: "2 комментария", 5: "5 комментариев", 21: "21 комментарий"}),
+        ("kk", {1: "1 пікір", 2: "2 пікір", 5: "5 пікір", 21: "21 пікір"}),
+        ("en", {1: "1 comment", 2: "2 comments", 5: "5 comments", 21: "21 comments"}),
+    ],
+)
+def test_plural_forms_follow_the_language(language: str, expected: dict[int, str]) -> None:
+    """Russian has three forms, Kazakh one (numbers take the singular), English two."""
+    tr = translations(language)
+    found = {
+        n: tr.ngettext("%(count)d comment", "%(count)d comments", n) % {"count": n}
+        for n in expected
+    }
+    assert found == expected
+
+
+def test_the_script_gets_the_catalogs_plural_rule_by_cldr_category() -> None:
+    """The page script maps Intl.PluralRules' categories to the catalog's forms."""
+    assert plural_categories("ru") == {"few": 1, "many": 2, "one": 0}
+    assert plural_categories("kk") == {"one": 0, "other": 0}
+    assert plural_categories("en") == {"one": 0, "other": 1}
+
+
+def test_labels_and_dates_are_in_the_language_asked_for() -> None:
+    """Element labels and days come from the catalogs and Babel's locale data."""
+    path = [("art", "5"), ("para", "2.")]
+    assert full_label(path, "kk") == "5-бап, 2-тармақ"
+    assert full_label(path, "ru") == "Статья 5, пункт 2"
+    assert format_day("2026-11-12", "ru") == "12 ноября 2026\u202fг."
+    assert format_day("2026-11-12", "en") == "November 12, 2026"
+    assert "қараша" in format_day("2026-11-12", "kk")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("kk-KZ", "kk"),
+        ("de-DE,kk;q=0.5,ru;q=0.7", "ru"),
+        ("fr", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("ru;q=0", "en"),
+    ],
+)
+def test_the_api_language_is_negotiated_among_the_shipped_ones(
+    header: str | None, expected: str
+) -> None:
+    """The reader's most preferred shipped language wins; English is the fallback."""
+    assert negotiate(header) == expected
+
+
+def test_api_errors_speak_the_readers_language(tmp_path: Path) -> None:
+    """A refusal's message follows Accept-Language; its code and field do not."""
+    repo = Repo(tmp_path / "project")
+    repo.revise("fees", draft("### Article 1. Scope\n\n1. The operator shall publish.\n"))
+    app = create_app({"REPO": str(repo.root), "SPOOL_DIR": str(tmp_path / "spool")})
+    client = app.test_client()
+    answers = {}
+    for language in ("en", "ru", "kk"):
+        response = client.post(
+            "/api/v1/reviews",
+            json={"draft": "nothing-here", "revision": "0" * 40, "comments": []},
+            headers={"Accept-Language": f"{language},en;q=0.1"},
+        )
+        assert response.status_code == 404
+        assert response.headers["Content-Language"] == language
+        assert "Accept-Language" in response.headers["Vary"]
+        answers[language] = response.get_json()["error"]
+    assert answers["en"]["message"] == "There is no draft 'nothing-here'."
+    assert answers["ru"]["message"] == "Проекта «nothing-here» нет."
+    assert answers["kk"]["message"] == "«nothing-here» жобасы жоқ."
+    assert {a["code"] for a in answers.values()} == {"unknown_draft"}
+    assert {a["field"] for a in answers.values()} == {"draft"}
+
+
+# No English left ------------------------------------------------------------------------
+
+
+def english_phrases(language: str) -> list[str]:
+    """The English text of every message, in pieces around its placeholders, that its
+    translation does not itself contain ("application/json" stays as it is)."""
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=language)
+    phrases: set[str] = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            for piece in re.split(r"%\(\w+\)[sd]|\{\w+\}", msgid):
+                piece = piece.strip(" .,:;()—–-“”'")
+                english = len(piece) >= 4 and re.search("[A-Za-z]{3}", piece)
+                if english and not any(piece in s for s in strings):
+                    phrases.add(piece)
+    return sorted(phrases, key=len, reverse=True)
+
+
+def english_left(texts: list[str], phrases: list[str]) -> list[str]:
+    """The English phrases that occur as whole words in any of the texts."""
+    found = set()
+    for text in texts:
+        for phrase in phrases:
+            if re.search(rf"(?<![A-Za-z]){re.escape(phrase)}(?![A-Za-z])", text):
+                found.add(f"{phrase!r} in {text.strip()[:120]!r}")
+    return sorted(found)
+
+
+def own_texts(soup: BeautifulSoup, language: str) -> list[str]:
+    """What the page says in its own language: text outside the parts in another language
+    (a draft's text, title, summary, commit messages carry theirs) and outside what the
+    public wrote, plus the names controls have (aria-label, title, placeholder)."""
+    body = soup.body
+    assert body is not None
+    for tag in body.select(NOT_OURS):
+        tag.decompose()
+    texts: list[str] = []
+
+    def walk(node: Tag, current: str) -> None:
+        lang = node.get("lang")
+        here = str(lang) if lang else current
+        for name in ("aria-label", "title", "placeholder"):
+            value = node.get(name)
+            if value and (here == language or "lt-link" in (node.get("class") or [])):
+                texts.append(str(value))
+        for child in node.children:
+            if isinstance(child, Tag):
+                walk(child, here)
+            elif here == language and str(child).strip():
+                texts.append(str(child))
+
+    walk(body, language)
+    return texts
+
+
+@dataclass
+class Sample:
+    """The sample site built in one language."""
+
+    build: Build
+    language: str
+
+    def html(self, page: str) -> BeautifulSoup:
+        return self.build.html(page)
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    """The repository's own sample site (drafts/ with its history) built in ru or in kk."""
+    language = request.param
+    clone = tmp_path_factory.mktemp(f"sample-{language}") / "project"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    config = (clone / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^  language: \w+$", f"  language: {language}", config)
+    assert f"  language: {language}" in config
+    (clone / "mkdocs.yml").write_text(config, encoding="utf-8")
+    done = subprocess.run(
+        # The installed command, not `python -m`: that would import the clone's own copy of
+        # the plugin, at its last commit.
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", "site"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Sample(Build(done.returncode, done.stdout + done.stderr, clone / "site"), language)
+
+
+def test_no_english_is_left_on_any_page(sample: Sample) -> None:
+    """Every page of the sample site, built in ru or kk, says nothing of Lawtrail's in
+    English outside the drafts' own text and what the public wrote."""
+    language = sample.language
+    phrases = english_phrases(language)
+    assert "Comments and answers" in phrases and "In public discussion" in phrases
+    pages = sorted(sample.build.site.rglob("*.html"))
+    assert len(pages) > 20
+    left: list[str] = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one(".lt-head") is None:
+            continue  # the site's own pages (content/) and Material's 404 are not Lawtrail's
+        assert soup.html is not None and soup.html.get("lang") == language
+        found = english_left(own_texts(soup, language), phrases)
+        left.extend(f"{page.relative_to(sample.build.site)}: {f}" for f in found)
+    assert left == []
+
+
+def test_the_site_language_reaches_material_and_the_script(sample: Sample) -> None:
+    """Material's own strings follow theme.language (kk through Lawtrail's partial), and the
+    page script gets the same catalog as the pages."""
+    language = sample.language
+    page = sample.html("drafts/open-budget-data/")
+    assert page.html is not None and page.html.get("lang") == language
+    search = page.select_one("input.md-search__input")
+    assert (
+        search is not None and search.get("placeholder") == {"ru": "Поиск", "kk": "Іздеу"}[language]
+    )
+    script = (sample.build.site / "assets" / "lawtrail" / "i18n" / f"{language}.js").read_text(
+        "utf-8"
+    )
+    assert translations(language).gettext("Comment on this quote") in script
+    assert f"assets/lawtrail/i18n/{language}.js" in str(page)
+
+
+def test_draft_parts_carry_the_drafts_language(sample: Sample) -> None:
+    """An English draft on a ru or kk site: its title, summary, text and commit messages
+    say lang="en" wherever they appear (WCAG 3.1.2)."""
+    index = sample.html("")
+    card = index.select_one('.lt-card:has(a[href$="drafts/open-budget-data/"])')
+    assert card is not None
+    assert card.select_one(".lt-card__title[lang=en]") is not None
+    assert card.select_one(".lt-card__summary[lang=en]") is not None
+    page = sample.html("drafts/open-budget-data/")
+    assert page.select_one("h1[lang=en]") is not None
+    assert page.select_one(".lt-text[lang=en]") is not None
+    messages = page.select(".lt-event__message")
+    assert messages and all(m.get("lang") == "en" for m in messages)
+    assert page.select_one("time[datetime]") is not None
+
+
+# The widget in Chromium -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(sample: Sample) -> Iterator[tuple[str, str]]:
+    """The built sample on 127.0.0.1, with its language."""
+    process, url = serve(sample.build.site)
+    yield url, sample.language
+    process.terminate()
+    process.wait()
+
+
+def test_the_comment_widget_speaks_the_site_language(browser: Any, served: tuple[str, str]) -> None:
+    """Buttons, the form, its messages and the days left are in ru or kk, with the right
+    plural form, once the page script has run."""
+    url, language = served
+    if date.today() > date(2035, 12, 31):
+        pytest.skip("the sample draft's discussion window has closed")
+    phrases = english_phrases(language)
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(url + "drafts/open-budget-data/")
+    page.wait_for_selector(".lt-cbtn")
+    page.locator(".lt-cbtn").first.click()
+    page.wait_for_selector("#lt-comment:not([hidden])")
+    page.locator(".lt-form-submit").click()  # nothing written: the form's own checks speak
+    page.wait_for_selector(".lt-form-status--error")
+    texts: list[str] = page.evaluate(
+        """() => {
+          const out = [];
+          const parts = document.querySelectorAll('[data-lt-ui], .lt-days, .lt-comment-note');
+          for (const el of parts) {
+            out.push(el.innerText);
+            for (const named of [el, ...el.querySelectorAll('*')]) {
+              for (const name of ['aria-label', 'title']) {
+                if (named.getAttribute(name)) out.push(named.getAttribute(name));
+              }
+            }
+          }
+          return out;
+        }"""
+    )
+    assert english_left(texts, phrases) == []
+    days = page.locator(".lt-banner .lt-days").inner_text()
+    count = int(re.sub(r"\D", "", days))
+    tr = translations(language)
+    expected = tr.ngettext(
+        "%(count)d day left, today included", "%(count)d days left, today included", count
+    )
+    assert days == expected % {"count": count}
+    body_error = page.locator("#lt-c-body-error").inner_text()
+    assert body_error == tr.gettext("Write your comment before sending.")
+    page.close()
+
+
+def test_the_default_nav_title_is_translated_and_a_custom_one_kept(sample: Sample) -> None:
+    """The nav section of drafts says "Drafts" in the site's language unless the site
+    named it itself."""
+    language = sample.language
+    nav = sample.html("").select(".md-nav__link")
+    titles = {link.get_text(" ", strip=True) for link in nav}
+    assert translations(language).gettext("Drafts") in titles
+    assert translations(language).gettext("Accountability") in titles

@@ -26,6 +26,7 @@ from babel.dates import format_date
 from babel.messages.extract import extract_javascript
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from site_builder.errors import LawtrailError
@@ -118,6 +119,14 @@ def format_day(day: date | str, language: str) -> str:
     except (ValueError, UnknownLocaleError):
         locale = Locale.parse(SOURCE_LANGUAGE)
     return format_date(value, format="long", locale=locale)
+
+
+def format_figure(value: float, language: str, share: bool = False) -> str:
+    """A number as a reader of `language` writes it: "2.5" / "2,5"; a share as "40%" / "40 %"."""
+    locale = Locale.parse(shipped(language))
+    if share:
+        return format_percent(value, locale=locale)
+    return format_decimal(value, locale=locale)
 
 
 def script_messages(language: str, sources: Iterable[Path]) -> dict[str, Any]:

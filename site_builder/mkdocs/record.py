@@ -9,6 +9,7 @@ from typing import Any
 
 from site_builder.accountability import Figures, combine
 from site_builder.discussion import Discussion
+from site_builder.i18n import format_figure
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.render import Published
 from site_builder.urls import ACCOUNTABILITY_SRC, comments_src, draft_src, review_src, revision_src
@@ -32,7 +33,7 @@ def record_specs(
             "url": site.url(draft_src(slug)),
             "comments_url": site.url(comments_src(slug)),
         }
-        figures = _figures(discussion.figures)
+        figures = _figures(discussion.figures, site.language)
         rows.append({**draft, **figures})
         specs.append(
             PageSpec(
@@ -91,7 +92,9 @@ def _accountability(
             discussion = discussions[published.draft.slug]
             assert discussion.figures is not None
             parts.append((discussion.figures, discussion.delays))
-        per_agency.append({"agency": agency, "drafts": len(members), **_figures(combine(parts))})
+        per_agency.append(
+            {"agency": agency, "drafts": len(members), **_figures(combine(parts), site.language)}
+        )
     return PageSpec(
         ACCOUNTABILITY_SRC,
         site.gettext("Accountability"),
@@ -102,13 +105,14 @@ def _accountability(
     )
 
 
-def _figures(figures: Figures | None) -> dict[str, Any]:
+def _figures(figures: Figures | None, language: str) -> dict[str, Any]:
     assert figures is not None
     rate = figures.response_rate
+    median = figures.median_days
     return {
         "received": figures.received,
         "answered": figures.answered,
-        "rate": f"{rate:.0%}" if rate is not None else "—",
-        "median_days": f"{figures.median_days:g}" if figures.median_days is not None else "—",
+        "rate": format_figure(rate, language, share=True) if rate is not None else "—",
+        "median_days": format_figure(median, language) if median is not None else "—",
         "overdue": figures.overdue,
     }

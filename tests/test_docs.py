@@ -99,6 +99,7 @@ def test_every_api_error_code_is_documented() -> None:
     pattern = r'Rejection\(\s*"([a-z_]+)"'
     codes = set(re.findall(pattern, read("intake/submissions.py") + read("intake/api.py")))
     codes |= set(re.findall(r'"code": "([a-z_]+)"', read("intake/api.py")))
+    codes |= set(re.findall(r'_error\(\s*"([a-z_]+)"', read("intake/api.py")))
     assert len(codes) > 10
     doc = read("docs/api.md")
     assert [code for code in sorted(codes) if f"`{code}`" not in doc] == []

@@ -47,8 +47,11 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """Every language shipped: English and each language with a catalog, sorted."""
+    """Every language shipped: English and each language with a catalog, sorted.
+
+    Looked up once per process: labels ask for every element of every text."""
     found = {path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
     return tuple(sorted({SOURCE_LANGUAGE, *found}))
 

@@ -185,11 +185,13 @@ def page_labels(path: Sequence[Step], language: str = DEFAULT_LANGUAGE) -> dict[
 
 @cache
 def unit_words(language: str) -> UnitWords:
-    """The label words of a language, from its catalog; English for a language not shipped."""
-    gettext = translations(language).gettext
+    """The label words of a language, from its catalog; English for a language not shipped.
+
+    Built once per language and process: every element of every text is labelled."""
+    gettext = translations(shipped(language)).gettext
     names = {kind: gettext(name) for kind, name in UNIT_NAMES.items()}
     return UnitWords(names=names, within=gettext(WITHIN))
 
 
 def _words(language: str) -> UnitWords:
-    return unit_words(shipped(language))
+    return unit_words(language)

@@ -127,6 +127,16 @@ def test_no_git_runs_in_a_request_and_new_commits_are_picked_up(
     server = Server(repo.root, tmp_path / "spool", workers=2, PATH=path,
                     LAWTRAIL_REFRESH_SECONDS="1")  # fmt: skip
     try:
+        # Every worker loads the drafts (running git) as it boots, the second perhaps while
+        # the first already answers: wait until no git has started for two seconds.
+        deadline = time.monotonic() + 30
+        seen = -1
+        while time.monotonic() < deadline:
+            count = len(log.read_text().splitlines()) if log.exists() else 0
+            if count == seen:
+                break
+            seen = count
+            time.sleep(2)
         windows: list[tuple[float, float]] = []
 
         def timed(body: bytes) -> tuple[int, dict[str, Any]]:

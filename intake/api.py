@@ -97,7 +97,9 @@ def review_status(review_id: str) -> Response:
     slugs = [review.draft] if review is not None else sorted(intake.corpus.drafts)
     for slug in slugs:
         if decided is not None or review_file(intake.drafts_dir, slug, review_id).is_file():
-            url = intake.corpus.review_url(slug, review_id)
+            # A campaign's copy was merged into the file of its first copy.
+            into = decided.into if decided is not None and decided.into else review_id
+            url = intake.corpus.review_url(slug, into)
             return jsonify({"id": review_id, "status": "merged", "draft": slug, "url": url})
     if review is not None:
         body = {"id": review_id, "status": "pending", "draft": review.draft}

@@ -17,7 +17,16 @@ from zoneinfo import ZoneInfo
 import click
 
 from intake.lifecycle import SUMMARY_PLACEHOLDER, move_stage, new_draft
-from intake.moderation import check_reason, merge, pending_review, reject, respond, settle
+from intake.moderation import (
+    check_reason,
+    merge,
+    merge_group,
+    pending_group,
+    pending_review,
+    reject,
+    respond,
+    settle,
+)
 from intake.settings import DEFAULTS, config_file, spool_dir
 from intake.spool import Spool, SpoolError
 from intake.workspace import Identity, ModerationError, Workspace
@@ -29,6 +38,7 @@ from site_builder.reviews import DISPOSITIONS, Review, ReviewError, dump_review,
 from site_builder.urls import reviews_dir
 
 PREVIEW_CHARS = 60
+LISTED_IDS = 3  # a campaign's line shows this many tracking numbers, then a count
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 BY_HELP = "Who acts: 'Name' or 'Name <email>'. [default: git config user.name and user.email]"
 
@@ -138,18 +148,24 @@ def reviews() -> None:
 def list_reviews(settings: Settings, slug: str | None) -> None:
     """List pending reviews, duplicates grouped.
 
-    One line per group of identical copies, oldest first: the ids, draft, submission
-    time, count and the first words of the first comment.
+    One line per group of identical copies, oldest first: the group id (for
+    'reviews merge --group' and 'respond'), the ids, draft, submission time, count and
+    the first words of the first comment.
     """
     groups = settings.spool().groups(slug)
     if not groups:
         click.echo("No pending reviews" + (f" of draft {slug}." if slug else "."))
         return
-    click.echo("ID(S)  DRAFT  SUBMITTED  COUNT  COMMENT")
+    click.echo("GROUP  ID(S)  DRAFT  SUBMITTED  COUNT  COMMENT")
     for group in groups:
         sample = group.sample
-        ids, submitted = ",".join(group.review_ids), timestamp(sample.submitted)
-        click.echo(f"{ids}  {group.draft}  {submitted}  {group.count}  {_preview(sample)}")
+        ids = ",".join(group.review_ids[:LISTED_IDS])
+        if group.count > LISTED_IDS:
+            ids += f",+{group.count - LISTED_IDS}"
+        submitted = timestamp(sample.submitted)
+        click.echo(
+            f"{group.key}  {ids}  {group.draft}  {submitted}  {group.count}  {_preview(sample)}"
+        )
     total = sum(group.count for group in groups)
     click.echo(f"{total} pending review(s) in {len(groups)} group(s).", err=True)
 
@@ -178,26 +194,45 @@ def show_review(settings: Settings, review_id: str, with_contact: bool) -> None:
             raise
         review = found.to_data()
         decision = done.decision
-        note = f"# {decision.status} by {decision.by} on {decision.date}\n"
+        into = f" with its copies as review {done.into}" if done.into else ""
+        note = f"# {decision.status}{into} by {decision.by} on {decision.date}\n"
     if with_contact:
         review["contact"] = spool.contact(review_id)
     click.echo(note + dump_review(review), nl=False)
 
 
 @reviews.command("merge")
-@click.argument("review_ids", metavar="ID...", nargs=-1, required=True)
+@click.argument("review_ids", metavar="[ID]...", nargs=-1)
+@click.option(
+    "--group",
+    "groups",
+    metavar="GROUP",
+    multiple=True,
+    help="Merge every pending copy of this duplicate group (from 'reviews list') as one "
+    "review file in one commit. Repeatable.",
+)
 @click.option("--by", metavar="NAME", help=BY_HELP)
 @click.pass_obj
-def merge_reviews(settings: Settings, review_ids: tuple[str, ...], by: str | None) -> None:
+def merge_reviews(
+    settings: Settings, review_ids: tuple[str, ...], groups: tuple[str, ...], by: str | None
+) -> None:
     """Merge pending reviews into the public record.
 
     Each becomes drafts/<slug>/reviews/<id>.yml, without contact data, in its own commit.
+    With --group, the copies of a campaign become one file that counts them.
     """
-    ws, spool, ids, who = _prepare(settings, review_ids, by)
+    if not review_ids and not groups:
+        raise click.UsageError("Name the reviews to merge: ID... or --group GROUP.")
+    ws, spool, ids, who = _prepare(settings, review_ids, by, groups)
     today = settings.today()
     for review_id in ids:
         sha = merge(ws, spool, review_id, who, today)
         click.echo(f"Merged review {review_id} ({sha[:10]}).")
+    for key in dict.fromkeys(groups):
+        sha, review = merge_group(ws, spool, key, who, today)
+        copies = review.weight
+        noun = "copy" if copies == 1 else "copies"
+        click.echo(f"Merged group {key}: {copies} {noun} as review {review.id} ({sha[:10]}).")
 
 
 @reviews.command("reject")
@@ -226,7 +261,7 @@ def reject_reviews(
 
 
 @main.command("respond")
-@click.argument("comment_id", metavar="COMMENT-ID")
+@click.argument("comment_id", metavar="COMMENT-ID|GROUP")
 @click.option(
     "--disposition",
     type=click.Choice(DISPOSITIONS),
@@ -239,6 +274,16 @@ def reject_reviews(
     metavar="SHA",
     help="The revision (a commit) that acted on the comment.",
 )
+@click.option(
+    "--amend",
+    is_flag=True,
+    help="Replace an answer already given; needs --reason. The earlier answer stays public.",
+)
+@click.option(
+    "--reason",
+    metavar="TEXT",
+    help="With --amend: why the answer changed, published beneath the new answer.",
+)
 @click.option("--by", metavar="NAME", help=BY_HELP)
 @click.pass_obj
 def respond_command(
@@ -247,16 +292,43 @@ def respond_command(
     disposition: str,
     text: str,
     addressed_in: str | None,
+    amend: bool,
+    reason: str | None,
     by: str | None,
 ) -> None:
-    """Answer a comment of a merged review.
+    """Answer a comment of a merged review, or every copy of a campaign at once.
 
-    The answer is public: it is written into the review file and committed.
+    COMMENT-ID is a tracking number and the comment's number (20261120-7k2mq9xw4r-1);
+    GROUP is a group id from 'reviews list' (g-3f9a1c2b7d, or g-3f9a1c2b7d-2 for the
+    second comment of copies that have several). The answer is public: it is written into
+    the review files and committed, once. An answered comment is changed only with
+    --amend and a public --reason.
     """
+    if amend and reason is None:
+        raise click.UsageError(
+            "--amend needs --reason TEXT: a public reason why the answer changed."
+        )
+    if reason is not None and not amend:
+        raise click.UsageError("--reason goes with --amend, to change an answer already given.")
     ws = settings.workspace()
     who = ws.identity(by)
-    sha = respond(ws, comment_id, disposition, text, addressed_in, who, settings.today())
-    click.echo(f"Answered comment {comment_id}: {disposition} ({sha[:10]}).")
+    done = respond(ws, comment_id, disposition, text, addressed_in, who, settings.today(), reason)
+    what = f"comment {comment_id}"
+    if comment_id.startswith("g-"):
+        count = done.answered + done.amended
+        what = f"group {comment_id} ({_count(count, 'comment')} in {_count(done.files, 'file')})"
+    if done.amended and not done.answered:
+        click.echo(
+            f"Amended the answer to {what}: {disposition} ({done.sha[:10]}); "
+            "the earlier answer stays on the record."
+        )
+    elif done.amended:
+        click.echo(
+            f"Answered {what}: {disposition}, amending {done.amended} earlier answer(s) "
+            f"({done.sha[:10]})."
+        )
+    else:
+        click.echo(f"Answered {what}: {disposition} ({done.sha[:10]}).")
 
 
 @main.command("check")
@@ -429,10 +501,10 @@ def stage_command(
 
 
 def _prepare(
-    settings: Settings, review_ids: tuple[str, ...], by: str | None
+    settings: Settings, review_ids: tuple[str, ...], by: str | None, groups: tuple[str, ...] = ()
 ) -> tuple[Workspace, Spool, list[str], Identity]:
-    """Finish what an interrupted run left half-done, then check every id and the work
-    tree before the first commit, so a typo changes nothing."""
+    """Finish what an interrupted run left half-done, then check every id, group and the
+    work tree before the first commit, so a typo changes nothing."""
     spool = settings.spool()
     ids = list(dict.fromkeys(review_ids))
     ws = settings.workspace()
@@ -441,6 +513,14 @@ def _prepare(
         for note in settle(ws, spool, who):
             click.echo(note, err=True)
         folders = [reviews_dir(ws.drafts_dir, pending_review(spool, i).draft) for i in ids]
+        for key in groups:
+            group = pending_group(spool, key)
+            overlap = sorted(set(group.review_ids) & set(ids))
+            if overlap:
+                raise click.UsageError(
+                    f"Review {overlap[0]} is named on its own and in --group {key}; name it once."
+                )
+            folders.append(reviews_dir(ws.drafts_dir, group.draft))
         ws.ready(folders)
     return ws, spool, ids, who
 
@@ -469,6 +549,10 @@ def _preview(review: Review) -> str:
         text = text[: PREVIEW_CHARS - 1].rstrip() + "…"
     more = f" (+{len(comments) - 1} more comments)" if len(comments) > 1 else ""
     return text + more
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _indent(err: Exception) -> str:

@@ -8,12 +8,15 @@ point, because `settle()` replays the spool against git before every merge or re
 - merge commits the review file, then records `merged` in the spool. Killed in between,
   the file is in HEAD while the spool has no decision: `settle()` records it as merged
   (the status API asks git too, so it already says merged). Killed before the commit,
-  the review simply stays pending.
+  the review simply stays pending. A campaign merged as one file (`merge_group`) is the
+  same: the file is named after its first copy, and its decision on every copy is one
+  journal record, so `settle()` finds the first copy's file and records them all at once.
 - reject records `rejected` in the spool first (with HEAD as its `base`), then commits the
   count in `rejected.yml`, then records that commit. Killed before the commit, `settle()`
   commits the missing count; killed after it, `settle()` finds that commit among those
   after `base` that changed `rejected.yml`. Either way the count goes up exactly once.
-- respond is one commit of the review file; the spool is not involved.
+- respond is one commit of the review files it answers (one, or every copy of a group);
+  the spool is not involved.
 
 Contact data stays in the spool's journal: nothing here copies it into the work tree.
 
@@ -28,17 +31,21 @@ import dataclasses
 import datetime as dt
 import os
 import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from intake.spool import Decided, Spool, SpoolError
+from intake.spool import Decided, Group, Spool, SpoolError
 from intake.workspace import Identity, ModerationError, Workspace
+from site_builder.campaigns import GROUP_ID, combine, group_id
 from site_builder.frontmatter import SLUG
 from site_builder.reviews import (
     DISPOSITIONS,
     REJECTED_FILE,
     REVIEW_ID,
+    Comment,
     Decision,
     Response,
     Review,
@@ -47,12 +54,24 @@ from site_builder.reviews import (
     dump_review,
     load_review,
     read_merged,
+    read_reviews,
 )
 from site_builder.urls import review_file, reviews_dir
 
-__all__ = ["Identity", "ModerationError", "Workspace", "merge", "reject", "respond", "settle"]
+__all__ = [
+    "Answered",
+    "Identity",
+    "ModerationError",
+    "Workspace",
+    "merge",
+    "merge_group",
+    "reject",
+    "respond",
+    "settle",
+]
 
 MAX_REASON = 200
+MAX_AMEND_REASON = 500
 CRASH_ENV = "LAWTRAIL_TEST_CRASH_AT"
 
 
@@ -84,6 +103,26 @@ def pending_review(spool: Spool, review_id: str) -> Review:
     return review
 
 
+def pending_group(spool: Spool, key: str) -> Group:
+    """The pending copies of the group with this id.
+
+    Raises:
+        ModerationError: not a group id, or no copy of it waits in the spool.
+    """
+    if not GROUP_ID.fullmatch(key):
+        raise ModerationError(
+            f"'{key}' is not a group id (they look like g-3f9a1c2b7d); copy one from the "
+            "GROUP column of 'lawtrail reviews list'."
+        )
+    group = spool.group(key)
+    if group is None:
+        raise ModerationError(
+            f"No pending review in the spool at {spool.directory} is in group {key}: its "
+            "copies were all merged or rejected, or the id is mistyped ('lawtrail reviews list')."
+        )
+    return group
+
+
 def settle(ws: Workspace, spool: Spool, who: Identity) -> list[str]:
     """Finish what a killed merge or rejection left half-done; one message per review.
 
@@ -111,20 +150,62 @@ def merge(ws: Workspace, spool: Spool, review_id: str, who: Identity, today: dt.
         note = _settle_merge(ws, spool, review)
         if note:
             raise ModerationError(f"{note} Nothing else to do.")
-        folder = _reviews_folder(ws, review.draft)
-        ws.ready([folder])
-        merged = review.merged(who.name, today)
-        text = dump_review(merged)
-        _check(text, review.draft, review_id, ws.label(folder))
         count = len(review.comments)
         noun = "comment" if count == 1 else "comments"
         message = f"Merge review {review_id} on {review.draft} ({count} {noun})"
-        _crash_point("before-commit")
-        path = review_file(ws.drafts_dir, review.draft, review_id)
-        sha = ws.commit({path: text.encode("utf-8")}, message, who)
-        _crash_point("after-commit")
-        assert merged.moderation is not None
-        _record(spool, Decided(review_id, review.draft, merged.moderation, sha))
+        return _merge(ws, spool, review, message, who, today)
+
+
+def merge_group(
+    ws: Workspace, spool: Spool, key: str, who: Identity, today: dt.date
+) -> tuple[str, Review]:
+    """Commit every pending copy of a campaign as one review file, in one commit.
+
+    The file is the first copy with `copies: {count, first, last, authors, anonymous,
+    reviews}`; a group of one pending copy is merged as a plain review. Every copy is
+    then recorded as merged in one journal record. Returns the commit sha and the review
+    as committed.
+
+    Raises:
+        ModerationError: the group id is malformed or has no pending copy, or the work tree
+            is not ready.
+    """
+    with ws.locked():
+        group = pending_group(spool, key)
+        copies = [pending_review(spool, review_id) for review_id in group.review_ids]
+        notes = [note for review in copies if (note := _settle_merge(ws, spool, review))]
+        if notes:
+            raise ModerationError(
+                "\n".join(notes) + f" Run the command again to merge what is left of {key}."
+            )
+        review = combine(copies) if len(copies) > 1 else copies[0]
+        count = len(review.comments)
+        noun = "comment" if count == 1 else "comments"
+        message = f"Merge review {review.id} on {review.draft} ({count} {noun})"
+        if len(copies) > 1:
+            message = (
+                f"Merge group {key} on {review.draft}: {len(copies)} copies as review "
+                f"{review.id} ({count} {noun})"
+            )
+        sha = _merge(ws, spool, review, message, who, today)
+        return sha, review
+
+
+def _merge(
+    ws: Workspace, spool: Spool, review: Review, message: str, who: Identity, today: dt.date
+) -> str:
+    """Write, check and commit one review file, then record it in the spool (locked)."""
+    folder = _reviews_folder(ws, review.draft)
+    ws.ready([folder])
+    merged = review.merged(who.name, today)
+    text = dump_review(merged)
+    _check(text, review.draft, review.id, ws.label(folder))
+    _crash_point("before-commit")
+    path = review_file(ws.drafts_dir, review.draft, review.id)
+    sha = ws.commit({path: text.encode("utf-8")}, message, who)
+    _crash_point("after-commit")
+    assert merged.moderation is not None
+    _record(spool, Decided(review.id, review.draft, merged.moderation, sha), merged)
     return sha
 
 
@@ -162,47 +243,203 @@ def reject(
     return sha
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What `respond` did: its commit, and how many comments it answered and amended."""
+
+    sha: str
+    answered: int
+    amended: int
+    files: int
+
+
 def respond(
     ws: Workspace,
-    comment: str,
+    target: str,
     disposition: str,
     text: str,
     addressed_in: str | None,
     who: Identity,
     today: dt.date,
-) -> str:
-    """Set the public answer to one comment of a merged review; returns the commit sha.
+    reason: str | None = None,
+) -> Answered:
+    """Set the public answer to a comment, or to one comment of every copy of a group.
+
+    `target` is a comment id (`<tracking number>-<n>`), or a group id from
+    `lawtrail reviews list` (`g-...`, or `g-...-<n>` when the copies have several
+    comments). A comment that already has an answer is changed only when `reason` (the
+    public reason of the amendment) is given; the earlier answer then stays in its
+    `earlier_responses`. Everything is one commit.
 
     Raises:
-        ModerationError: unknown comment, empty text, a revision that is no commit, or a
-            work tree that is not ready.
+        ModerationError: unknown comment or group, empty text, an answered comment without
+            a reason (or a reason for one without an answer), a revision that is no
+            commit, or a work tree that is not ready.
     """
-    review_id, _, number = comment.rpartition("-")
-    if not REVIEW_ID.fullmatch(review_id) or not number.isdigit():
-        raise ModerationError(
-            f"'{comment}' is not a comment id; they are a tracking number and the comment's "
-            "number, e.g. 20260115-7k2mq9xw4r-1 (see the review file or its page)."
-        )
     if disposition not in DISPOSITIONS:
         raise ModerationError(
             f"--disposition {disposition!r} is not one of {', '.join(DISPOSITIONS)}."
         )
     if not text.strip():
         raise ModerationError("--text is empty; say what was done with the comment and why.")
+    if reason is not None:
+        reason = check_amend_reason(reason)
+    key, _, number = target.rpartition("-")
+    is_group = GROUP_ID.fullmatch(target) or GROUP_ID.fullmatch(key)
+    if not is_group and (not REVIEW_ID.fullmatch(key) or not number.isdigit()):
+        raise ModerationError(
+            f"'{target}' is not a comment id; they are a tracking number and the comment's "
+            "number, e.g. 20260115-7k2mq9xw4r-1 (see the review file or its page), or a "
+            "group id from 'lawtrail reviews list', e.g. g-3f9a1c2b7d."
+        )
     with ws.locked():
-        path = _merged_file(ws, review_id, comment)
-        ws.ready([path])
-        slug = path.parent.parent.name
-        review = _load_merged(path, slug, ws.label(path))
-        if all(c.id != comment for c in review.comments):
-            known = ", ".join(c.id for c in review.comments)
-            raise ModerationError(f"{ws.label(path)} has no comment {comment}; it has {known}.")
+        if is_group:
+            found = _group_comments(ws, target)
+            ws.ready([path for path, _, _ in found])
+        else:
+            path = _merged_file(ws, key, target)
+            ws.ready([path])
+            review = _load_merged(path, path.parent.parent.name, ws.label(path))
+            if all(c.id != target for c in review.comments):
+                known = ", ".join(c.id for c in review.comments)
+                raise ModerationError(f"{ws.label(path)} has no comment {target}; it has {known}.")
+            found = [(path, review, target)]
         sha = ws.resolve_commit(addressed_in) if addressed_in else None
         answer = Response(disposition, text.strip(), who.name, today, sha)
-        new = dump_review(review.answered(comment, answer))
-        _check(new, slug, review_id, ws.label(path.parent))
-        message = f"Answer comment {comment}: {disposition}"
-        return ws.commit({path: new.encode("utf-8")}, message, who)
+        changed, answered, amended = _answer_each(found, answer, reason, target)
+        changes: dict[Path, bytes] = {}
+        for path, review in changed.items():
+            new = dump_review(review)
+            _check(new, review.draft, review.id, ws.label(path.parent))
+            changes[path] = new.encode("utf-8")
+        verb = "Amend the answer to" if amended else "Answer"
+        count = answered + amended
+        noun = "comment" if count == 1 else "comments"
+        what = f"group {target} ({count} {noun})" if is_group else f"comment {target}"
+        message = f"{verb} {what}: {disposition}"
+        if reason is not None:
+            message += f"\n\nReason: {reason}"
+        commit = ws.commit(changes, message, who)
+    return Answered(commit, answered, amended, len(changes))
+
+
+def _answer_each(
+    found: list[tuple[Path, Review, str]], answer: Response, reason: str | None, target: str
+) -> tuple[dict[Path, Review], int, int]:
+    """Each review file with `answer` given to its comment; returns the files that change
+    and how many comments were answered for the first time and amended.
+
+    In a group, a copy that already has this very answer is left alone: answering the
+    group again after late copies were merged answers only those.
+    """
+    changed: dict[Path, Review] = {}
+    answered = amended = 0
+    for path, review, comment_id in found:
+        review = changed.get(path, review)
+        current = next(c for c in review.comments if c.id == comment_id)
+        if current.response is None:
+            response = answer
+            answered += 1
+        elif target.startswith("g-") and _same(current.response, answer):
+            continue
+        else:
+            response = _amendment(current, answer, reason, target)
+            amended += 1
+        changed[path] = review.answered(comment_id, response)
+    if not changed:
+        raise ModerationError(f"Every comment of group {target} already has this answer.")
+    if reason is not None and not amended:
+        raise ModerationError(
+            f"{_what(target)} has no answer yet, so there is nothing to amend; answer it "
+            "without --amend and --reason."
+        )
+    return changed, answered, amended
+
+
+def _amendment(comment: Comment, answer: Response, reason: str | None, target: str) -> Response:
+    """The new answer to a comment that has one: refused without a reason or a change."""
+    old = comment.response
+    assert old is not None
+    if reason is None:
+        raise ModerationError(
+            f"{_what(target)} already has an answer ({old.disposition} by {old.by} on "
+            f"{old.date}). To change it, run the command again with --amend and "
+            "--reason TEXT, a public reason for the change; the earlier answer stays on the "
+            "record beneath the new one."
+        )
+    if _same(old, answer):
+        raise ModerationError(
+            f"The new answer to {comment.id} is the same as its current one; nothing to amend."
+        )
+    return dataclasses.replace(answer, reason=reason)
+
+
+def _same(old: Response, new: Response) -> bool:
+    """Whether two answers say the same (who gave them and when aside)."""
+    return (old.disposition, old.text, old.addressed_in) == (
+        new.disposition,
+        new.text,
+        new.addressed_in,
+    )
+
+
+def _what(target: str) -> str:
+    return f"Group {target}" if target.startswith("g-") else f"Comment {target}"
+
+
+def _group_comments(ws: Workspace, target: str) -> list[tuple[Path, Review, str]]:
+    """Every merged review file of the group, with the id of its comment to answer."""
+    key = target if GROUP_ID.fullmatch(target) else target.rpartition("-")[0]
+    members: list[tuple[Path, Review]] = []
+    for folder in sorted(p for p in ws.drafts_dir.iterdir() if (p / "reviews").is_dir()):
+        label = ws.label(folder / "reviews")
+        try:
+            reviews, _ = read_reviews(folder / "reviews", folder.name, label)
+        except ReviewError as err:
+            raise ModerationError(
+                f"Review files are broken, so group {key} cannot be found; restore them from "
+                "git:\n  " + "\n  ".join(err.messages)
+            ) from err
+        members.extend(
+            (review_file(ws.drafts_dir, folder.name, r.id), r)
+            for r in reviews
+            if group_id(r) == key
+        )
+    if not members:
+        raise ModerationError(
+            f"No merged review is in group {key}, so it cannot be answered; merge its copies "
+            f"first with 'lawtrail reviews merge --group {key}'."
+        )
+    count = len(members[0][1].comments)
+    if target == key:
+        if count > 1:
+            numbers = ", ".join(f"{key}-{n}" for n in range(1, count + 1))
+            raise ModerationError(
+                f"The copies in group {key} have {count} comments; answer each one: {numbers}."
+            )
+        number = 1
+    else:
+        number = int(target.rpartition("-")[2])
+        if not 1 <= number <= count:
+            raise ModerationError(
+                f"The copies in group {key} have {count} comment(s); there is no {target}."
+            )
+    return [(path, review, review.comments[number - 1].id) for path, review in members]
+
+
+def check_amend_reason(reason: str) -> str:
+    """The public reason of an amended answer: one line of 1 to 500 characters.
+
+    Raises:
+        ModerationError: empty, several lines, or too long.
+    """
+    reason = " ".join(reason.split())
+    if not reason or not reason.isprintable() or len(reason) > MAX_AMEND_REASON:
+        raise ModerationError(
+            f"--reason must be one line of 1 to {MAX_AMEND_REASON} characters saying why the "
+            "answer changed: it is published beneath the new answer."
+        )
+    return reason
 
 
 def check_reason(reason: str) -> str:
@@ -221,16 +458,23 @@ def check_reason(reason: str) -> str:
 
 
 def _settle_merge(ws: Workspace, spool: Spool, review: Review) -> str | None:
-    """If a pending review's file is in HEAD (a merge killed before its record), record it."""
+    """If a pending review's file is in HEAD (a merge killed before its record), record it.
+
+    A campaign's file is named after its first copy, so finding that copy's file settles
+    every copy it lists.
+    """
     path = review_file(ws.drafts_dir, review.draft, review.id)
     if not path.is_file() or not ws.committed(path):
         return None
     merged = _load_merged(path, review.draft, ws.label(path))
     assert merged.moderation is not None  # check_merged saw to it
     sha = ws.last_commit(path)
-    _record(spool, Decided(review.id, review.draft, merged.moderation, sha))
+    _record(spool, Decided(review.id, review.draft, merged.moderation, sha), merged)
+    what = f"Review {review.id} is"
+    if merged.copies is not None:
+        what = f"Review {review.id} and its {merged.copies.count - 1} copies are"
     return (
-        f"Review {review.id} is already merged in {ws.label(path)} (commit {str(sha)[:10]}), "
+        f"{what} already merged in {ws.label(path)} (commit {str(sha)[:10]}), "
         "by a run that was interrupted before it recorded that; recorded it in the spool now."
     )
 
@@ -274,10 +518,18 @@ def _reject_subject(decided: Decided) -> str:
     return f"Reject review {decided.review_id}: {decided.decision.reason}"
 
 
-def _record(spool: Spool, decided: Decided) -> None:
-    """Record a decision durably in the spool, or say how the next command completes it."""
+def _record(spool: Spool, decided: Decided, merged: Review | None = None) -> None:
+    """Record a decision durably in the spool, or say how the next command completes it.
+
+    For a review file standing for copies (`merged.copies`), every copy still pending is
+    recorded in one journal record.
+    """
     try:
-        spool.decide(decided)
+        if merged is not None and merged.copies is not None:
+            copies: Sequence[str] = merged.copies.reviews
+            spool.decide_copies([i for i in copies if spool.get(i) is not None], decided)
+        else:
+            spool.decide(decided)
     except SpoolError as err:
         where = f" in commit {decided.commit}" if decided.commit else ""
         raise ModerationError(

@@ -11,7 +11,11 @@ Files in the spool directory, each journal with its `.sync` and `.flush` lock fi
 
     reviews.journal    `R` a pending review (`Review.to_data()`, never any contact data);
                        `D` a decision on one: `{"id", "draft", "status": merged|rejected,
-                       "by", "date", "reason"?, "commit", "base"?}`; the last one wins
+                       "by", "date", "reason"?, "commit", "base"?, "into"?}`; the last
+                       one wins; `into` is the review file a campaign's copy went into;
+                       `G` one decision on every copy of a campaign merged as one file:
+                       the same fields with `"ids": [...]` for `"id"`. One record, so a
+                       crash leaves all the copies decided or none
     contacts.journal   `C` contact data as `{"id", "contact"}`: kept apart from the review
     suspects.journal   `S` honeypot-tripped submissions, stored but never read back
 
@@ -23,14 +27,12 @@ Not done: rotation. The journals grow with a consultation; nothing in them is re
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import hashlib
 import os
-import re
 import threading
-import unicodedata
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from typing import Any
 import yaml
 
 from intake.journal import Journal, SpoolError, StorageFull, StorageReadOnly, fsync_dir
+from site_builder.campaigns import group_id
 from site_builder.reviews import (
     REVIEW_ID,
     Decision,
@@ -50,11 +53,9 @@ from site_builder.reviews import (
 
 __all__ = ["MIN_FREE", "Decided", "Group", "Spool", "SpoolError", "StorageFull", "StorageReadOnly"]
 
-_REVIEW, _DECISION, _CONTACT, _SUSPECT = b"R", b"D", b"C", b"S"
+_REVIEW, _DECISION, _GROUP, _CONTACT, _SUSPECT = b"R", b"D", b"G", b"C", b"S"
 _LEGACY_DECISIONS = "decisions"  # <spool>/decisions/<id>.yml, written by lawtrail until 2026-12
 MIN_FREE = 4 * 1024 * 1024  # default: below this, saves are refused and the spool is not ready
-# Invisible characters a campaign can sprinkle into copies to defeat duplicate grouping.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class Decided:
     """A decision on a pending review, as recorded in the spool.
 
     `commit` is the git commit that made it public, None until it is known; `base` is the
-    HEAD a rejection was recorded on, so that its count commit can be found after a crash.
+    HEAD a rejection was recorded on, so that its count commit can be found after a crash;
+    `into` is the review file (its tracking number) a campaign's copy was merged into.
     """
 
     review_id: str
@@ -70,6 +72,7 @@ class Decided:
     decision: Decision
     commit: str | None = None
     base: str | None = None
+    into: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """The journal record: plain data."""
@@ -77,12 +80,17 @@ class Decided:
         data["commit"] = self.commit
         if self.base is not None:
             data["base"] = self.base
+        if self.into is not None:
+            data["into"] = self.into
         return data
 
 
 @dataclass(frozen=True)
 class Group:
-    """Pending reviews of one draft whose comment bodies are the same once normalised."""
+    """Pending reviews of one draft whose comment bodies are the same once normalised.
+
+    `key` is the group id (`site_builder.campaigns.group_id`).
+    """
 
     draft: str
     key: str
@@ -176,6 +184,22 @@ class Spool:
             raise ValueError(f"there is no review {decided.review_id} in {self.directory}")
         self._reviews.commit(_DECISION, decided.to_data())
 
+    def decide_copies(self, review_ids: Sequence[str], decided: Decided) -> None:
+        """Record one decision on every copy of a campaign, in one durable record.
+
+        `decided` names the review file (its `review_id`); each copy gets it as `into`.
+
+        Raises:
+            ValueError: a copy is not in the spool.
+            SpoolError: the spool cannot store it.
+        """
+        missing = [i for i in review_ids if self.get(i) is None]
+        if missing:
+            raise ValueError(f"there is no review {missing[0]} in {self.directory}")
+        data = decided.to_data()
+        del data["id"]
+        self._reviews.commit(_GROUP, {"ids": list(review_ids), **data, "into": decided.review_id})
+
     def get(self, review_id: str) -> Review | None:
         """The review stored with this tracking number, pending or decided, or None."""
         with self._reviews.reading():
@@ -217,6 +241,10 @@ class Spool:
             Group(slug, key, len(group), tuple(r.id for r in group), group[0])
             for (slug, key), group in members.items()
         ]
+
+    def group(self, key: str) -> Group | None:
+        """The pending group with this id, or None."""
+        return next((g for g in self.groups() if g.key == key), None)
 
     def contact(self, review_id: str) -> dict[str, str] | None:
         """The contact data stored with a review, or None."""
@@ -285,7 +313,7 @@ class Spool:
         cached = self._keys.get(review.id)
         if cached is not None and cached[0] is review:
             return cached[1]
-        key = _group_key(review)
+        key = group_id(review)
         self._keys[review.id] = (review, key)
         return key
 
@@ -309,6 +337,14 @@ class _Reviews:
             elif kind == _DECISION:
                 decided = _parse_decided(data)
                 self.decided[decided.review_id] = decided
+            elif kind == _GROUP:
+                ids = data.get("ids")
+                if not isinstance(ids, list) or not ids:
+                    return
+                decided = _parse_decided({**data, "id": ids[0]})
+                for review_id in ids:
+                    if isinstance(review_id, str) and review_id in self.reviews:
+                        self.decided[review_id] = dataclasses.replace(decided, review_id=review_id)
         except ReviewError:
             return  # checksummed but not written by this schema: never expose it
 
@@ -362,23 +398,12 @@ def _checked(review: Review) -> dict[str, Any]:
 def _parse_decided(data: Any) -> Decided:
     decision = parse_decision(data, "reviews.journal")
     review_id, draft = data.get("id"), data.get("draft")  # a dict, or parse_decision raised
-    commit, base = data.get("commit"), data.get("base")
+    commit, base, into = data.get("commit"), data.get("base"), data.get("into")
     if not isinstance(review_id, str) or not REVIEW_ID.match(review_id):
         raise ReviewError([f"reviews.journal: a decision on {review_id!r}, not a review"])
-    if not all(isinstance(v, str | None) for v in (draft, commit, base)):
+    if not all(isinstance(v, str | None) for v in (draft, commit, base, into)):
         raise ReviewError([f"reviews.journal: the decision on {review_id} is malformed"])
-    return Decided(review_id, str(draft), decision, commit, base)
-
-
-def _group_key(review: Review) -> str:
-    """The digest of a review's normalised comment bodies."""
-    bodies = "\x1f".join(_normalise(comment.body) for comment in review.comments)
-    return hashlib.sha256(bodies.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _normalise(body: str) -> str:
-    """A comment body as duplicate grouping compares it: case, width and spacing ignored."""
-    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", body)).casefold().split())
+    return Decided(review_id, str(draft), decision, commit, base, into)
 
 
 def _after_fork(ref: weakref.ReferenceType[Spool]) -> None:

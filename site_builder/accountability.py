@@ -58,13 +58,19 @@ class Breach:
 def figures(
     reviews: Sequence[Review], closes: dt.date | None, today: dt.date, overdue_days: int
 ) -> Figures:
-    """Response figures for the merged reviews of one draft (or several: pass them all)."""
-    comments = [c for review in reviews for c in review.comments]
+    """Response figures for the merged reviews of one draft (or several: pass them all).
+
+    A review file standing for a campaign's copies counts once per copy, so the figures do
+    not depend on whether the copies were merged one by one or together.
+    """
+    received = sum(review.weight * len(review.comments) for review in reviews)
     delays = answer_delays(reviews)
     late = closes is not None and (today - closes).days > overdue_days
-    unanswered = sum(1 for c in comments if c.response is None)
+    unanswered = sum(
+        review.weight for review in reviews for c in review.comments if c.response is None
+    )
     median = float(statistics.median(delays)) if delays else None
-    return Figures(len(comments), len(delays), median, unanswered if late else 0)
+    return Figures(received, len(delays), median, unanswered if late else 0)
 
 
 def combine(parts: Sequence[tuple[Figures, list[int]]]) -> Figures:
@@ -79,12 +85,17 @@ def combine(parts: Sequence[tuple[Figures, list[int]]]) -> Figures:
 
 
 def answer_delays(reviews: Iterable[Review]) -> list[int]:
-    """Days from submission to answer of every answered comment."""
+    """Days from submission to first answer of every answered comment, once per copy.
+
+    The first answer's date counts: amending an answer later cannot shorten the delay.
+    A campaign's copies are counted from the first copy's submission.
+    """
     return [
-        (c.response.date - r.submitted.date()).days
+        (answered - r.submitted.date()).days
         for r in reviews
         for c in r.comments
-        if c.response is not None
+        if (answered := c.first_answered) is not None
+        for _ in range(r.weight)
     ]
 
 

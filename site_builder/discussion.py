@@ -1,24 +1,28 @@
 """A draft's public record of comments: each merged comment anchored onto the current text,
-with its answer, ready for the pages that show them.
+with its answer and the answers it replaced, ready for the pages that show them.
 
 Each comment's entry is built once, here, complete with its links (from `urls`); the pages
-read it and never add to it.
+read it and never add to it. The copies of a campaign (`site_builder.campaigns`) that
+carry the same answer are one row of the comments table, with their count and authors,
+whether they were merged one by one or as one file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from site_builder.accountability import Figures, answer_delays, figures
 from site_builder.anchoring import Anchor, Reanchorer, Target
+from site_builder.campaigns import group_id
 from site_builder.diff import diff_words, render_ops
 from site_builder.i18n import N_, translations
 from site_builder.render import Edition, Published
-from site_builder.reviews import Comment, Review, render_comment
+from site_builder.reviews import Author, Comment, Response, Review, render_comment
 from site_builder.urls import draft_src, relative_url, review_src, revision_src, url_of
 
 # English msgids: `gather` shows them in the site's language.
@@ -42,7 +46,8 @@ class Discussion:
 
     reviews: list[Review]
     rejected: dict[str, int]
-    comments: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)  # one per review's comment
+    rows: list[dict[str, Any]] = field(default_factory=list)  # copies with one answer merged
     by_element: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     figures: Figures | None = None
     delays: list[int] = field(default_factory=list)
@@ -73,19 +78,33 @@ def gather(
     revisions = published.by_sha()
     anchorers: dict[tuple[str | None, str], Reanchorer] = {}
     shas: dict[str | None, dict[str, Edition]] = {None: revisions}
-    gettext = translations(site_language).gettext
+    catalog = translations(site_language)
+    gettext = catalog.gettext
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     for review in sorted(reviews, key=lambda r: (r.submitted, r.id)):
         language, old, current, quoted = _texts_of(published, review, shas)
-        for comment in review.comments:
+        group = group_id(review)
+        for number, comment in enumerate(review.comments):
             anchor = _anchor(comment, old, current, anchorers, language, quoted, site_language)
             entry = _entry(review, comment, anchor, old, current, revisions, gettext)
             entry.update(
                 _links(published.draft.slug, entry, revisions, language, use_directory_urls)
             )
+            if review.copies is not None:
+                entry["author"] = _copies_label(catalog.ngettext, entry["copies"])
             discussion.comments.append(entry)
-            # Comments whose text is gone are kept under "" for the note below the text.
-            key = anchor.eid if anchor.eid and anchor.status != "orphaned" else ""
-            discussion.by_element.setdefault(key, []).append(entry)
+            key = (group, number, comment.response, comment.earlier_responses)
+            if key in rows:
+                _add_copies(rows[key], entry)
+            else:
+                rows[key] = {**entry, "authors": list(entry["authors"])}
+    discussion.rows = list(rows.values())
+    for row in discussion.rows:
+        if row["copies"] > 1:
+            row["author"] = _copies_label(catalog.ngettext, row["copies"])
+        # Comments whose text is gone are kept under "" for the note below the text.
+        eid = row["eid"] if row["eid"] and row["status"] != "orphaned" else ""
+        discussion.by_element.setdefault(eid, []).append(row)
     window = published.draft.meta.discussion
     discussion.figures = figures(reviews, window.closes if window else None, today, overdue_days)
     discussion.delays = answer_delays(reviews)
@@ -126,7 +145,7 @@ def inject_threads(
 
 
 def _thread(entries: list[dict[str, Any]], here: str, language: str) -> str:
-    count = len(entries)
+    count = sum(e["copies"] for e in entries)
     items = "".join(
         f'<li><a href="{html.escape(relative_url(e["review_url"], here))}">'
         f"{html.escape(e['author'])}</a>: "
@@ -215,19 +234,25 @@ def _entry(
     was = old.rendering.outline.find(comment.eid) if old else None
     replaced = comment.exact or (was.text if was else "")
     response = comment.response
-    addressed = None
-    if response and response.addressed_in:
-        match = [sha for sha in editions if sha.startswith(response.addressed_in)]
-        addressed = match[0] if match else response.addressed_in
-    author = review.name or gettext("Anonymous")
-    if review.organization:
-        author = f"{author} ({review.organization})"
+    addressed = _addressed(response, editions)
+    author = _author(review.author, gettext) if review.author else gettext("Anonymous")
+    authors = [_author(a, gettext) for a in review.copies.authors] if review.copies else []
+    anonymous = review.copies.anonymous if review.copies else 0
+    if review.copies is None and review.author and (review.name or review.organization):
+        authors = [author]
+    elif review.copies is None:
+        anonymous = 1
     body = comment.body.strip()
     return {
         "id": comment.id,
         "review_id": review.id,
         "author": author,
+        "copies": review.weight,
+        "authors": authors,
+        "anonymous": anonymous,
+        "files": 1,
         "submitted": review.submitted.date().isoformat(),
+        "last_submitted": review.copies.last.date().isoformat() if review.copies else None,
         "revision": review.revision,
         "was_label": was.full_label if was else comment.eid,
         "was_eid": comment.eid,
@@ -245,14 +270,77 @@ def _entry(
         else None,
         "rationale_html": render_comment(comment.rationale) if comment.rationale else None,
         "disposition": response.disposition if response else None,
-        "disposition_label": gettext(DISPOSITION_LABELS[response.disposition])
-        if response and response.disposition in DISPOSITION_LABELS
-        else gettext("Awaiting answer"),
+        "disposition_label": _label(response, gettext),
         "answer_html": render_comment(response.text) if response else None,
         "answered_by": response.by if response else None,
         "answered_on": response.date.isoformat() if response else None,
         "addressed_in": addressed,
+        "first_answered": comment.first_answered.isoformat() if comment.first_answered else None,
+        "amendment_reason": response.reason if response and comment.earlier_responses else None,
+        "earlier_answers": _earlier(comment, editions, gettext),
     }
+
+
+def _earlier(
+    comment: Comment, editions: dict[str, Edition], gettext: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """The answers a comment's current one replaced, newest first, each with the date and
+    public reason of the answer that replaced it."""
+    answers = [*comment.earlier_responses, comment.response]
+    earlier = []
+    for before, after in itertools.pairwise(answers):
+        assert before is not None and after is not None
+        earlier.append(
+            {
+                "disposition": before.disposition,
+                "disposition_label": _label(before, gettext),
+                "answer_html": render_comment(before.text),
+                "answered_by": before.by,
+                "answered_on": before.date.isoformat(),
+                "addressed_in": _addressed(before, editions),
+                "replaced_on": after.date.isoformat(),
+                "replaced_by": after.by,
+                "reason": after.reason or "",
+            }
+        )
+    return earlier[::-1]
+
+
+def _add_copies(row: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Count another review's copies of the same comment, with the same answer, in `row`."""
+    row["copies"] += entry["copies"]
+    row["files"] += 1
+    row["anonymous"] += entry["anonymous"]
+    row["authors"].extend(a for a in entry["authors"] if a not in row["authors"])
+    row["last_submitted"] = max(
+        row["last_submitted"] or row["submitted"], entry["last_submitted"] or entry["submitted"]
+    )
+
+
+def _copies_label(ngettext: Callable[[str, str, int], str], count: int) -> str:
+    """How the author of a campaign's copies is named: "5 identical copies"."""
+    return ngettext("%(count)d identical copy", "%(count)d identical copies", count) % {
+        "count": count
+    }
+
+
+def _author(author: Author, gettext: Callable[[str], str]) -> str:
+    name = author.name or gettext("Anonymous")
+    return f"{name} ({author.organization})" if author.organization else name
+
+
+def _label(response: Response | None, gettext: Callable[[str], str]) -> str:
+    if response is None or response.disposition not in DISPOSITION_LABELS:
+        return gettext("Awaiting answer")
+    return gettext(DISPOSITION_LABELS[response.disposition])
+
+
+def _addressed(response: Response | None, editions: dict[str, Edition]) -> str | None:
+    """The full sha of the revision an answer names, when history has it."""
+    if response is None or not response.addressed_in:
+        return None
+    match = [sha for sha in editions if sha.startswith(response.addressed_in)]
+    return match[0] if match else response.addressed_in
 
 
 def _links(

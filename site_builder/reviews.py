@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 import secrets
 from collections.abc import Mapping
@@ -86,13 +87,17 @@ class Target:
 
 @dataclass(frozen=True)
 class Response:
-    """The agency's public answer to one comment."""
+    """The agency's public answer to one comment.
+
+    `reason` is set on an answer that replaced an earlier one: why it changed, in public.
+    """
 
     disposition: str
     text: str
     by: str
     date: dt.date
     addressed_in: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,21 @@ class Comment:
     suggestion: str | None = None
     rationale: str | None = None
     response: Response | None = None
+    earlier_responses: tuple[Response, ...] = ()  # answers it replaced, oldest first
+
+    @property
+    def first_answered(self) -> dt.date | None:
+        """The day the comment was first answered (amendments never move it), or None."""
+        if self.earlier_responses:
+            return self.earlier_responses[0].date
+        return self.response.date if self.response else None
+
+    def answered(self, response: Response) -> Comment:
+        """This comment with `response` as its answer; a previous answer joins the history."""
+        earlier = self.earlier_responses
+        if self.response is not None:
+            earlier = (*earlier, self.response)
+        return dataclasses.replace(self, response=response, earlier_responses=earlier)
 
     @property
     def eid(self) -> str:
@@ -141,6 +161,34 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Copies:
+    """The identical copies of a campaign that one review file stands for.
+
+    The file's own tracking number is the first copy's (`reviews[0]`); its comments are
+    that copy's text. `authors` are the distinct named authors in order of submission;
+    `anonymous` counts the copies that gave no name.
+    """
+
+    count: int
+    first: dt.datetime
+    last: dt.datetime
+    reviews: tuple[str, ...]
+    authors: tuple[Author, ...] = ()
+    anonymous: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        """The `copies` field as plain data."""
+        return {
+            "count": self.count,
+            "first": timestamp(self.first),
+            "last": timestamp(self.last),
+            "authors": [_drop_none(dataclasses.asdict(a)) for a in self.authors],
+            "anonymous": self.anonymous,
+            "reviews": list(self.reviews),
+        }
+
+
+@dataclass(frozen=True)
 class Decision:
     """A moderator's decision on a review: merged, or rejected for a reason."""
 
@@ -164,7 +212,13 @@ class Review:
     # The parallel language version the reader saw (draft.<language>.md), whose words its
     # quotes are; None for the draft's own language (draft.md).
     language: str | None = None
+    copies: Copies | None = None  # set when the file stands for a campaign's copies
     source: str = field(default="", compare=False)  # the file it was read from, for messages
+
+    @property
+    def weight(self) -> int:
+        """How many submissions the review stands for: its copies, or 1."""
+        return self.copies.count if self.copies else 1
 
     @property
     def name(self) -> str | None:
@@ -191,11 +245,11 @@ class Review:
         return dataclasses.replace(self, moderation=Decision("merged", by, date))
 
     def answered(self, comment: str, response: Response) -> Review:
-        """This review with `response` as the answer to the comment `comment`."""
-        comments = tuple(
-            dataclasses.replace(c, response=response) if c.id == comment else c
-            for c in self.comments
-        )
+        """This review with `response` as the answer to the comment `comment`.
+
+        An answer it already had moves into that comment's `earlier_responses`.
+        """
+        comments = tuple(c.answered(response) if c.id == comment else c for c in self.comments)
         return dataclasses.replace(self, comments=comments)
 
     def to_data(self) -> dict[str, Any]:
@@ -210,6 +264,8 @@ class Review:
         data["submitted"] = timestamp(self.submitted)
         if self.author is not None:
             data["author"] = _drop_none(dataclasses.asdict(self.author))
+        if self.copies is not None:
+            data["copies"] = self.copies.to_data()
         data["comments"] = [_comment_data(comment) for comment in self.comments]
         if self.moderation is not None:
             data["moderation"] = decision_data(self.moderation)
@@ -279,6 +335,9 @@ def parse_review(data: Any, source: str) -> Review:
     moderation = None
     if data.get("moderation") is not None:
         moderation = _decision(checker, data["moderation"], "moderation")
+    copies = None
+    if data.get("copies") is not None:
+        copies = _parse_copies(checker, data["copies"], review_id)
     review = Review(
         id=review_id,
         draft=checker.text(data, "draft"),
@@ -288,8 +347,11 @@ def parse_review(data: Any, source: str) -> Review:
         author=author,
         moderation=moderation,
         language=language,
+        copies=copies,
         source=source,
     )
+    if copies is not None and copies.first != review.submitted:
+        checker.fail("copies.first", timestamp(copies.first), "the same time as 'submitted'")
     checker.raise_if_failed()
     return review
 
@@ -416,22 +478,16 @@ def _parse_comment(checker: _Checker, raw: Any, where: str) -> Comment:
         )
     response = None
     if raw.get("response") is not None:
-        answer = raw["response"] if isinstance(raw["response"], dict) else {}
-        disposition = answer.get("disposition")
-        if disposition not in DISPOSITIONS:
-            checker.fail(
-                f"{where}.response.disposition", disposition, f"one of {', '.join(DISPOSITIONS)}"
-            )
-        addressed = answer.get("addressed_in")
-        if addressed is not None and not re.fullmatch(r"[0-9a-f]{7,40}", str(addressed)):
-            checker.fail(f"{where}.response.addressed_in", addressed, "a commit sha")
-        response = Response(
-            disposition=str(disposition),
-            text=checker.text(answer, "text", f"{where}.response.text"),
-            by=str(answer.get("by", "")),
-            date=checker.day(answer, "date", f"{where}.response.date"),
-            addressed_in=str(addressed) if addressed else None,
-        )
+        response = _parse_response(checker, raw["response"], f"{where}.response")
+    earlier: list[Response] = []
+    raw_earlier = raw.get("earlier_responses")
+    if raw_earlier is not None:
+        if not isinstance(raw_earlier, list):
+            checker.fail(f"{where}.earlier_responses", raw_earlier, "a list of answers")
+            raw_earlier = []
+        for n, answer in enumerate(raw_earlier):
+            earlier.append(_parse_response(checker, answer, f"{where}.earlier_responses[{n}]"))
+        _check_history(checker, earlier, response, where)
     return Comment(
         id=checker.text(raw, "id", f"{where}.id"),
         target=Target(
@@ -443,7 +499,87 @@ def _parse_comment(checker: _Checker, raw: Any, where: str) -> Comment:
         suggestion=checker.optional(raw, "suggestion", f"{where}.suggestion"),
         rationale=checker.optional(raw, "rationale", f"{where}.rationale"),
         response=response,
+        earlier_responses=tuple(earlier),
     )
+
+
+def _parse_response(checker: _Checker, raw: Any, where: str) -> Response:
+    answer = raw if isinstance(raw, dict) else {}
+    if not isinstance(raw, dict):
+        checker.fail(where, raw, "{disposition: ..., text: ..., by: ..., date: YYYY-MM-DD}")
+    disposition = answer.get("disposition")
+    if disposition not in DISPOSITIONS:
+        checker.fail(f"{where}.disposition", disposition, f"one of {', '.join(DISPOSITIONS)}")
+    addressed = answer.get("addressed_in")
+    if addressed is not None and not re.fullmatch(r"[0-9a-f]{7,40}", str(addressed)):
+        checker.fail(f"{where}.addressed_in", addressed, "a commit sha")
+    return Response(
+        disposition=str(disposition),
+        text=checker.text(answer, "text", f"{where}.text"),
+        by=str(answer.get("by", "")),
+        date=checker.day(answer, "date", f"{where}.date"),
+        addressed_in=str(addressed) if addressed else None,
+        reason=checker.optional(answer, "reason", f"{where}.reason"),
+    )
+
+
+def _check_history(
+    checker: _Checker, earlier: list[Response], current: Response | None, where: str
+) -> None:
+    """Earlier answers need a current one; each replacement says why and is not older."""
+    if not earlier:
+        return
+    if current is None:
+        checker.fail(f"{where}.response", None, "the current answer, since it has earlier ones")
+        return
+    answers = [*earlier, current]
+    for n, (before, after) in enumerate(itertools.pairwise(answers), 1):
+        field = f"{where}.response" if n == len(earlier) else f"{where}.earlier_responses[{n}]"
+        if not (after.reason or "").strip():
+            checker.fail(f"{field}.reason", after.reason, "why it replaced the answer before it")
+        if after.date < before.date:
+            checker.fail(f"{field}.date", after.date.isoformat(), f"{before.date} or later")
+
+
+def _parse_copies(checker: _Checker, raw: Any, review_id: str) -> Copies:
+    if not isinstance(raw, dict):
+        checker.fail("copies", raw, "{count, first, last, authors, anonymous, reviews}")
+        raw = {}
+    count, anonymous = raw.get("count"), raw.get("anonymous", 0)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 2:
+        checker.fail("copies.count", count, "a number of copies, 2 or more")
+        count = 0
+    if not isinstance(anonymous, int) or isinstance(anonymous, bool) or anonymous < 0:
+        checker.fail("copies.anonymous", anonymous, "a count of copies without a name")
+        anonymous = 0
+    ids = raw.get("reviews")
+    if not isinstance(ids, list) or not all(isinstance(i, str) and REVIEW_ID.match(i) for i in ids):
+        checker.fail("copies.reviews", ids, "the tracking numbers of every copy")
+        ids = []
+    if ids and (len(ids) != count or ids[0] != review_id or len(set(ids)) != len(ids)):
+        checker.fail(
+            "copies.reviews",
+            f"{len(ids)} tracking numbers",
+            f"{count} distinct ones (copies.count), the first being the file's id {review_id}",
+        )
+    raw_authors = raw.get("authors") or []
+    if not isinstance(raw_authors, list) or not all(isinstance(a, dict) for a in raw_authors):
+        checker.fail("copies.authors", raw_authors, "a list of {name, organization}")
+        raw_authors = []
+    authors = tuple(
+        Author(
+            checker.optional(a, "name", f"copies.authors[{n}].name"),
+            checker.optional(a, "organization", f"copies.authors[{n}].organization"),
+        )
+        for n, a in enumerate(raw_authors)
+    )
+    first, last = (
+        checker.moment(raw, "first", "copies.first"),
+        checker.moment(raw, "last", "copies.last"),
+    )
+    if last < first:
+        checker.fail("copies.last", timestamp(last), f"{timestamp(first)} or later")
+    return Copies(count, first, last, tuple(ids), authors, anonymous)
 
 
 def _comment_data(comment: Comment) -> dict[str, Any]:
@@ -457,6 +593,10 @@ def _comment_data(comment: Comment) -> dict[str, Any]:
             data[key] = value
     if comment.response is not None:
         data["response"] = _drop_none(dataclasses.asdict(comment.response))
+    if comment.earlier_responses:
+        data["earlier_responses"] = [
+            _drop_none(dataclasses.asdict(answer)) for answer in comment.earlier_responses
+        ]
     return data
 
 
@@ -491,12 +631,12 @@ class _Checker:
             return None
         return value
 
-    def moment(self, data: dict[str, Any], key: str) -> dt.datetime:
+    def moment(self, data: dict[str, Any], key: str, field: str | None = None) -> dt.datetime:
         value = data.get(key)
         try:
             moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
-            self.fail(key, value, "a UTC timestamp such as 2026-11-27T10:00:00Z")
+            self.fail(field or key, value, "a UTC timestamp such as 2026-11-27T10:00:00Z")
             return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -198,12 +199,17 @@ def test_list_groups_duplicates_with_their_count(project: Project) -> None:
     copies = [project.submit(body) for body in ("Stop it!", "stop   IT!", "Stop it!")]
     single = project.submit("A thoughtful remark on Article 1.")
     lines = ok(project.lawtrail("reviews", "list", "--draft", "fees")).splitlines()
-    assert lines[0].split() == ["ID(S)", "DRAFT", "SUBMITTED", "COUNT", "COMMENT"]
-    assert lines[1].split()[:4] == [",".join(copies), "fees", "2026-01-15T10:00:00Z", "3"]
-    assert lines[2].split()[:4] == [single, "fees", "2026-01-15T10:00:00Z", "1"]
+    assert lines[0].split() == ["GROUP", "ID(S)", "DRAFT", "SUBMITTED", "COUNT", "COMMENT"]
+    group = lines[1].split()[0]
+    assert re.fullmatch(r"g-[0-9a-f]{10}", group)
+    assert lines[1].split()[1:5] == [",".join(copies), "fees", "2026-01-15T10:00:00Z", "3"]
+    assert lines[2].split()[1:5] == [single, "fees", "2026-01-15T10:00:00Z", "1"]
+    assert lines[2].split()[0] != group
     ok(project.lawtrail("reviews", "merge", copies[0]))
     lines = ok(project.lawtrail("reviews", "list")).splitlines()
-    assert lines[1].split()[:4] == [",".join(copies[1:]), "fees", "2026-01-15T10:00:00Z", "2"]
+    assert lines[1].split()[:5] == [
+        group, ",".join(copies[1:]), "fees", "2026-01-15T10:00:00Z", "2"
+    ]  # fmt: skip
     assert ok(project.lawtrail("reviews", "list", "--draft", "other")) == (
         "No pending reviews of draft other.\n"
     )

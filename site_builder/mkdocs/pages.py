@@ -432,8 +432,9 @@ class SiteContext:
         count = 0
         orphaned = 0
         if threads:
-            orphaned = len(threads.get("", []))
-            count = sum(len(entries) for entries in threads.values())
+            # A campaign's copies are one entry of a thread, counted once per copy.
+            orphaned = sum(e["copies"] for e in threads.get("", []))
+            count = sum(e["copies"] for entries in threads.values() for e in entries)
         return PageSpec(
             draft_src(draft.slug, language),
             entry["title"],

@@ -12,6 +12,7 @@ from site_builder.discussion import Discussion
 from site_builder.i18n import format_figure
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.render import Published
+from site_builder.reviews import Copies, timestamp
 from site_builder.urls import ACCOUNTABILITY_SRC, comments_src, draft_src, review_src, revision_src
 
 
@@ -43,7 +44,7 @@ def record_specs(
                 "",
                 data={
                     "draft": draft,
-                    "comments": discussion.comments,
+                    "comments": discussion.rows,
                     "figures": figures,
                     "rejected": discussion.rejected,
                 },
@@ -67,6 +68,7 @@ def record_specs(
                             "merged_on": review.merged_on.isoformat(),
                             "revision": review.revision,
                             "revision_url": site.url(revision_src(slug, review.revision)),
+                            "copies": _copies(review.copies),
                         },
                         "comments": by_review[review.id],
                     },
@@ -103,6 +105,27 @@ def _accountability(
         in_nav=True,
         data={"agencies": per_agency, "drafts": rows},
     )
+
+
+def _copies(copies: Copies | None) -> dict[str, Any] | None:
+    """What a campaign's review page says about the copies it stands for."""
+    if copies is None:
+        return None
+    return {
+        "count": copies.count,
+        "first": timestamp(copies.first),
+        "last": timestamp(copies.last),
+        "authors": [_named(a.name, a.organization) for a in copies.authors],
+        "anonymous": copies.anonymous,
+        "reviews": list(copies.reviews),
+    }
+
+
+def _named(name: str | None, organization: str | None) -> str:
+    """An author as the pages name them: "Ann (Riders' Union)", or either alone."""
+    if name and organization:
+        return f"{name} ({organization})"
+    return name or organization or ""
 
 
 def _figures(figures: Figures | None, language: str) -> dict[str, Any]:

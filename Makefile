@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/anchoring.py
 	$(BIN)/python benchmarks/record.py
+	$(BIN)/python benchmarks/campaign.py
 	$(BIN)/python benchmarks/legal.py
 
 clean:

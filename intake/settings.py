@@ -13,6 +13,7 @@ from typing import Any
 
 from flask.sansio.scaffold import find_package
 
+from intake.spool import MIN_FREE
 from site_builder.errors import LawtrailError
 
 PREFIX = "LAWTRAIL"
@@ -28,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "REFRESH_SECONDS": 5,  # how often a worker checks git for new revisions (0: never)
     "SITE_DIR": None,  # if set, also serve the built site from here (make run)
     "MAX_BODY_BYTES": 64 * 1024,
-    "MIN_FREE_BYTES": 4 * 1024 * 1024,  # below this free space, POSTs answer 503 storage_full
+    "MIN_FREE_BYTES": MIN_FREE,  # below this free space, POSTs answer 503 storage_full
 }
 
 

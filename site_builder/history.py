@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 import git
 
 from site_builder.errors import LawtrailError
-from site_builder.urls import DRAFT_FILE, language_of
+from site_builder.urls import DRAFT_FILE, language_of, short_sha
 
 # Fields of one commit header; \x1e opens a commit, \x1f separates fields, \x1d ends the
 # message so the raw diff lines that follow cannot be mistaken for it.
@@ -32,8 +32,25 @@ _RAW_LINE = re.compile(
 )
 
 
+class _Commit:
+    """What revisions and removals say of their commit: its sha and message, shortened."""
+
+    sha: str
+    message: str
+
+    @property
+    def short(self) -> str:
+        """The abbreviated sha used in URLs and on pages."""
+        return short_sha(self.sha)
+
+    @property
+    def subject(self) -> str:
+        """The first line of the commit message."""
+        return self.message.split("\n", 1)[0]
+
+
 @dataclass(frozen=True)
-class Revision:
+class Revision(_Commit):
     """One committed version of one draft."""
 
     sha: str
@@ -46,19 +63,9 @@ class Revision:
     # (those not changed by it too): {"kk": "---\ntitle: ..."}.
     languages: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def short(self) -> str:
-        """The abbreviated sha used in URLs and on pages."""
-        return self.sha[:10]
-
-    @property
-    def subject(self) -> str:
-        """The first line of the commit message."""
-        return self.message.split("\n", 1)[0]
-
 
 @dataclass(frozen=True)
-class Removal:
+class Removal(_Commit):
     """A commit that deleted a draft's `draft.md`: a step of its public record, not its end."""
 
     sha: str
@@ -66,16 +73,6 @@ class Removal:
     author: str
     message: str
     after: int  # how many revisions of the draft came before it
-
-    @property
-    def short(self) -> str:
-        """The abbreviated sha shown on pages."""
-        return self.sha[:10]
-
-    @property
-    def subject(self) -> str:
-        """The first line of the commit message."""
-        return self.message.split("\n", 1)[0]
 
 
 @dataclass

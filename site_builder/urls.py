@@ -26,6 +26,15 @@ _LANGUAGE_FILE = re.compile(rf"^draft\.(?P<language>{LANGUAGE_CODE.pattern})\.md
 PAGE_FOLDERS = frozenset({"rev", "compare", "comments", "reviews"})
 
 
+# How many hex digits of a commit sha name a revision in URLs and on pages.
+SHORT_SHA = 10
+
+
+def short_sha(sha: str) -> str:
+    """A commit sha as revision URLs and pages show it."""
+    return sha[:SHORT_SHA]
+
+
 def language_file(language: str) -> str:
     """The file name of a draft's parallel language version: `draft.kk.md`."""
     return f"draft.{language}.md"
@@ -46,12 +55,12 @@ def draft_src(slug: str, language: str | None = None) -> str:
 
 def revision_src(slug: str, sha: str, language: str | None = None) -> str:
     """Source path of the text of one revision (in a parallel `language`, if given)."""
-    return f"{_draft_folder(slug, language)}/rev/{sha[:10]}/index.md"
+    return f"{_draft_folder(slug, language)}/rev/{short_sha(sha)}/index.md"
 
 
 def compare_src(slug: str, old: str, new: str, language: str | None = None) -> str:
     """Source path of the redline between two revisions (of a parallel `language`)."""
-    return f"{_draft_folder(slug, language)}/compare/{old[:10]}..{new[:10]}/index.md"
+    return f"{_draft_folder(slug, language)}/compare/{short_sha(old)}..{short_sha(new)}/index.md"
 
 
 def comments_src(slug: str) -> str:

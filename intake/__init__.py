@@ -15,7 +15,15 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake.api import bp, init_api
-from intake.settings import DEFAULTS, PREFIX, StartupError, check_project, instance_path, spool_dir
+from intake.settings import (
+    DEFAULTS,
+    PREFIX,
+    StartupError,
+    check_project,
+    check_site_url,
+    instance_path,
+    spool_dir,
+)
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from site_builder.errors import LawtrailError
@@ -33,13 +41,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     repo = Path(app.config["REPO"]).resolve()
     proxies = int(app.config["PROXIES"])
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+        # Behind trusted proxies only: the reader's address, and the scheme and host they
+        # asked for (status answers link to that site, the Origin check compares with it).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     config = repo / app.config["CONFIG_FILE"]
     spool = spool_dir(app.config["SPOOL_DIR"])
     # Fail fast: a worker that cannot serve must not start and answer 500s. The error is one
     # line naming the setting and its fix; gunicorn then stops with a non-zero status.
     try:
         check_project(repo, config)
+        check_site_url(app.config["SITE_URL"])
         state = IntakeState(
             config_file=config,
             spool_dir=spool,

@@ -24,9 +24,10 @@ from intake.openapi import openapi_document
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from intake.submissions import Rejection, validate_submission
+from intake.tracking import review_status as tracked_status
+from intake.tracking import site_base
 from site_builder.i18n import N_, negotiate, translations
-from site_builder.reviews import REVIEW_ID, new_review_id, timestamp
-from site_builder.urls import review_file
+from site_builder.reviews import REVIEW_ID, new_review_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -85,32 +86,16 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/reviews/<review_id>")
 def review_status(review_id: str) -> Response:
-    """Where a submission stands: pending, merged or rejected; no personal data."""
+    """Where a submission stands: pending, merged (with its comments' answers) or rejected
+    (with the public reason); no personal data (`intake.tracking`)."""
     if not REVIEW_ID.match(review_id):
         raise Rejection("unknown_review", "There is no review with that number.", "id")
     intake = state()
-    decided = intake.spool.decision(review_id)
-    if decided is not None and decided.decision.status == "rejected":
-        return jsonify({"id": review_id, "status": "rejected", "draft": decided.draft})
-    review = intake.spool.get(review_id)
-    # Git is the truth for merged: the spool learns of a merge only after its commit.
-    slugs = [review.draft] if review is not None else sorted(intake.corpus.drafts)
-    for slug in slugs:
-        if decided is not None or review_file(intake.drafts_dir, slug, review_id).is_file():
-            # A campaign's copy was merged into the file of its first copy.
-            into = decided.into if decided is not None and decided.into else review_id
-            url = intake.corpus.review_url(slug, into)
-            return jsonify({"id": review_id, "status": "merged", "draft": slug, "url": url})
-    if review is not None:
-        body = {"id": review_id, "status": "pending", "draft": review.draft}
-        return jsonify({**body, "submitted": timestamp(review.submitted)})
-    trapped = intake.spool.suspect(review_id)
-    if trapped is not None:  # a honeypot catch reads exactly like a pending review
-        draft, submitted = trapped
-        return jsonify(
-            {"id": review_id, "status": "pending", "draft": draft, "submitted": submitted}
-        )
-    raise Rejection("unknown_review", "There is no review with that number.", "id")
+    site = site_base(current_app.config["SITE_URL"], request.host_url, intake.corpus.site_url)
+    body = tracked_status(intake, review_id, site, _language())
+    if body is None:
+        raise Rejection("unknown_review", "There is no review with that number.", "id")
+    return jsonify(body)
 
 
 @bp.get("/drafts/<slug>")

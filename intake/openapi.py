@@ -14,6 +14,7 @@ from site_builder.limits import (
     MAX_NAME,
     MAX_QUOTE,
 )
+from site_builder.reviews import DISPOSITIONS, STATUSES
 
 
 def _string(max_length: int, min_length: int = 0, **extra: Any) -> dict[str, Any]:
@@ -126,13 +127,50 @@ SCHEMAS: dict[str, Any] = {
     },
     "ReviewStatus": {
         "type": "object",
+        "description": "Where a submission stands (docs/api.md, Following a review).",
+        "additionalProperties": False,
         "required": ["id", "status", "draft"],
         "properties": {
             "id": {"type": "string"},
-            "status": {"type": "string", "enum": ["pending", "merged", "rejected"]},
+            "status": {"type": "string", "enum": list(STATUSES)},
             "draft": {"type": "string"},
-            "submitted": {"type": "string"},
-            "url": {"type": "string", "description": "The review's public page, once merged."},
+            "submitted": {"type": "string", "description": "Pending: when it was received."},
+            "url": {"type": "string", "description": "Merged: the review's public page."},
+            "published": {
+                "type": "string",
+                "format": "date",
+                "description": "Merged: the day it was merged.",
+            },
+            "comments": {
+                "type": "array",
+                "description": "Merged: its comments, each with its answer once given.",
+                "items": {"$ref": "#/components/schemas/TrackedComment"},
+            },
+            "reason": {"type": "string", "description": "Rejected: the public reason."},
+        },
+    },
+    "TrackedComment": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "element", "label", "url", "answer"],
+        "properties": {
+            "id": {"type": "string"},
+            "element": {"type": "string", "description": "The eId commented on."},
+            "label": {"type": "string", "description": "The element's label."},
+            "url": {"type": "string", "description": "The comment on the review's page."},
+            "answer": {
+                "type": "object",
+                "nullable": True,
+                "additionalProperties": False,
+                "required": ["disposition", "text", "by", "date"],
+                "properties": {
+                    "disposition": {"type": "string", "enum": list(DISPOSITIONS)},
+                    "text": {"type": "string"},
+                    "by": {"type": "string"},
+                    "date": {"type": "string", "format": "date"},
+                    "addressed_in": {"type": "string"},
+                },
+            },
         },
     },
     "DraftStatus": {

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXIES": 0,  # trusted proxies in front: X-Forwarded-For is read only behind them
     "REFRESH_SECONDS": 5,  # how often a worker checks git for new revisions (0: never)
     "SITE_DIR": None,  # if set, also serve the built site from here (make run)
+    "SITE_URL": None,  # the site's address in status answers; default: the request's origin
     "MAX_BODY_BYTES": 64 * 1024,
     "MIN_FREE_BYTES": MIN_FREE,  # below this free space, POSTs answer 503 storage_full
 }
@@ -80,4 +81,20 @@ def check_project(repo: Path, config: Path) -> None:
         raise StartupError(
             f"LAWTRAIL_CONFIG_FILE: {config} does not exist; set LAWTRAIL_REPO to the project "
             "folder, or LAWTRAIL_CONFIG_FILE to its mkdocs.yml (relative to LAWTRAIL_REPO)."
+        )
+
+
+def check_site_url(site_url: object) -> None:
+    """LAWTRAIL_SITE_URL, when set, must be an http(s) address.
+
+    Raises:
+        StartupError: naming the setting and an example.
+    """
+    if site_url is None or site_url == "":
+        return
+    if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
+        raise StartupError(
+            f"LAWTRAIL_SITE_URL: {site_url!r} is not an http(s) address; set it to where the "
+            "site is published, e.g. https://drafts.example.org/, or leave it unset to link "
+            "to the address each request came to."
         )

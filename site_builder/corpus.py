@@ -32,9 +32,11 @@ class Corpus:
     directory_urls: bool = True
     commit: str | None = None  # the commit the drafts were read at
 
-    def review_url(self, slug: str, review_id: str) -> str:
-        """The public address of a merged review's page."""
-        return public_url(self.site_url, review_src(slug, review_id), self.directory_urls)
+    def review_url(self, slug: str, review_id: str, site_url: str | None = None) -> str:
+        """The public address of a merged review's page, on the site at `site_url` (by
+        default the site's configured `site_url`)."""
+        site = site_url or self.site_url
+        return public_url(site, review_src(slug, review_id), self.directory_urls)
 
     def edition(self, slug: str, revision: str) -> tuple[str, Edition] | None:
         """The commit of a draft whose sha is or starts with `revision`, and the edition in

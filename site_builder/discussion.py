@@ -23,7 +23,14 @@ from site_builder.diff import diff_words, render_ops
 from site_builder.i18n import N_, translations
 from site_builder.render import Edition, Published
 from site_builder.reviews import Author, Comment, Response, Review, render_comment
-from site_builder.urls import draft_src, relative_url, review_src, revision_src, url_of
+from site_builder.urls import (
+    comment_anchor,
+    draft_src,
+    relative_url,
+    review_src,
+    revision_src,
+    url_of,
+)
 
 # English msgids: `gather` shows them in the site's language.
 DISPOSITION_LABELS = {
@@ -245,6 +252,7 @@ def _entry(
     body = comment.body.strip()
     return {
         "id": comment.id,
+        "anchor": comment_anchor(comment.id),
         "review_id": review.id,
         "author": author,
         "copies": review.weight,

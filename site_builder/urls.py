@@ -73,6 +73,11 @@ def review_src(slug: str, review_id: str) -> str:
     return f"drafts/{slug}/reviews/{review_id}/index.md"
 
 
+def comment_anchor(comment_id: str) -> str:
+    """The fragment naming a comment on its review's page: `comment-<id>`."""
+    return f"comment-{comment_id}"
+
+
 def stage_src(stage: str) -> str:
     """Source path of the index filtered to one stage."""
     return f"stage/{stage}/index.md"

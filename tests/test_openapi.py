@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -191,3 +192,44 @@ def _json_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     converted: dict[str, Any] = convert(schema)
     return converted
+
+
+# docs/api.md against the document --------------------------------------------------------
+
+API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
+
+
+def status_tables() -> tuple[list[str], dict[str, str]]:
+    """docs/api.md's "Following a review": the statuses in its first table, and each field
+    of its second with the status it comes with ("all", or one status)."""
+    doc = API_DOC.read_text(encoding="utf-8")
+    section = doc.split("\n## Following a review\n", 1)[1].split("\n## ", 1)[0]
+    tables = [block for block in section.split("\n\n") if block.startswith("| ")]
+    statuses = re.findall(r"^\| `([a-z]+)` \|", tables[0], re.M)
+    fields = dict(re.findall(r"^\| `([a-z_.\[\]]+)` \| `?([a-z]+)`? \|", tables[1], re.M))
+    return statuses, fields
+
+
+def schema_fields(schema: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every field a schema describes, nested ones as `comments[].answer.text`."""
+    components = openapi_document()["components"]["schemas"]
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    found = []
+    for name, prop in schema.get("properties", {}).items():
+        found.append(prefix + name)
+        if prop.get("type") == "array":
+            found.extend(schema_fields(prop["items"], f"{prefix}{name}[]."))
+        else:
+            found.extend(schema_fields(prop, f"{prefix}{name}."))
+    return found
+
+
+def test_the_documented_statuses_and_fields_are_the_documents() -> None:
+    """Every status and field docs/api.md lists for the status API is in the OpenAPI
+    document, and every one the document has is listed there."""
+    statuses, fields = status_tables()
+    schema = openapi_document()["components"]["schemas"]["ReviewStatus"]
+    assert statuses == schema["properties"]["status"]["enum"]
+    assert sorted(fields) == sorted(schema_fields(schema))
+    assert set(fields.values()) <= {"all", *statuses}

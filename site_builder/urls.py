@@ -16,6 +16,7 @@ from pathlib import Path
 from site_builder.ids import clean_number
 
 ACCOUNTABILITY_SRC = "accountability/index.md"
+TRACK_SRC = "track/index.md"  # where a tracking number is asked for and answered
 REVIEWS_DIR = "reviews"  # a draft's merged review files, beside its draft.md
 DRAFT_FILE = "draft.md"  # a draft's text in its primary language
 # A parallel language version beside it: draft.kk.md. Its pages live in a folder named
@@ -71,6 +72,30 @@ def comments_src(slug: str) -> str:
 def review_src(slug: str, review_id: str) -> str:
     """Source path of one merged review: where its tracking number leads."""
     return f"drafts/{slug}/reviews/{review_id}/index.md"
+
+
+# The tracking page once more, at the depth of a review's page: what the intake serves at
+# the address of a review merged but not built yet. Its relative links then resolve as
+# they would from the review's own page. "_" is no draft's slug and no tracking number.
+UNBUILT_REVIEW_SRC = review_src("_", "_")
+
+
+def review_page_of(path: str, use_directory_urls: bool) -> tuple[str, str] | None:
+    """The draft slug and tracking number a site-relative address names when it is where a
+    review's page is (`drafts/<slug>/reviews/<id>/`), else None.
+
+    The address may lack the page's last part (`index.html`, or the final `/`): a reader
+    may type it so. The tracking number is not checked here, only that it could be one.
+    """
+    template = re.escape(url_of(review_src("{slug}", "{id}"), use_directory_urls))
+    pattern = template.replace(r"\{slug\}", "(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)").replace(
+        r"\{id\}", "(?P<id>[0-9a-z]+-[0-9a-z]+)"
+    )
+    path = path.lstrip("/")
+    if use_directory_urls:
+        path = path.removesuffix("index.html").rstrip("/") + "/"
+    found = re.fullmatch(pattern, path)
+    return (found["slug"], found["id"]) if found else None
 
 
 def comment_anchor(comment_id: str) -> str:

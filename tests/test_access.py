@@ -85,6 +85,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "comments": "/drafts/fees/comments/",
         "review": f"/drafts/fees/reviews/{RID}/",
         "accountability": "/accountability/",
+        "track": f"/track/?id={RID}",
     }
     urls = {lang: s.url for lang, s in servers.items()}
     yield {"urls": urls, "pages": pages, "sites": built_sites}
@@ -115,6 +116,8 @@ def test_axe_finds_no_serious_violation(
             page.wait_for_selector(".lt-text[data-lt-comments]")
             page.click('button.lt-cbtn[data-lt-target="art_2__para_2"]')
             page.wait_for_selector("#lt-comment:not([hidden])")
+        if name == "track":
+            page.wait_for_selector(".lt-track__result:not([hidden])")
         for violation in axe.run(page).response["violations"]:
             if violation["impact"] in BLOCKING:
                 targets = [node["target"] for node in violation["nodes"]][:3]

@@ -102,7 +102,7 @@ def test_comment_on_a_paragraph_with_the_keyboard_only(
     page.keyboard.press("Enter")
     tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
     follow = page.locator(".lt-form-success__follow")
-    assert follow.get_attribute("href").endswith(f"/api/v1/reviews/{tracking}")
+    assert follow.get_attribute("href") == f"{url}/track/?id={tracking}"
     stored = Spool(spool).get(tracking)
     assert stored is not None
     review = stored.to_data()

@@ -63,6 +63,8 @@ def test_every_generated_page_kind_is_documented() -> None:
         urls.comments_src("<slug>"),
         urls.review_src("<slug>", "<review_id>"),
         urls.ACCOUNTABILITY_SRC,
+        urls.TRACK_SRC,
+        urls.UNBUILT_REVIEW_SRC,
     ):
         assert f"`/{src.removesuffix('index.md')}`" in doc, src
 

@@ -388,3 +388,72 @@ def test_the_default_nav_title_is_translated_and_a_custom_one_kept(sample: Sampl
     titles = {link.get_text(" ", strip=True) for link in nav}
     assert translations(language).gettext("Drafts") in titles
     assert translations(language).gettext("Accountability") in titles
+
+
+def test_the_tracking_page_speaks_the_site_language(
+    browser: Any, sample: Sample, tmp_path: Path
+) -> None:
+    """Received, published with its answer, and an unknown number: the tracking page says
+    each in ru or kk, with the element named in that language, served with the intake."""
+    import json
+    import urllib.request
+
+    from tests.test_server import Server
+
+    if date.today() > date(2035, 12, 31):
+        pytest.skip("the sample draft's discussion window has closed")
+    language = sample.language
+    project = sample.build.site.parent
+    merged = sorted((project / "drafts" / "open-budget-data" / "reviews").glob("2*.yml"))[0].stem
+    server = Server(
+        project, tmp_path / "spool", workers=1, LAWTRAIL_SITE_DIR=str(sample.build.site)
+    )
+    try:
+        with urllib.request.urlopen(server.url + "/api/v1/drafts/open-budget-data") as answer:
+            revision = json.loads(answer.read())["revision"]
+        body = {
+            "draft": "open-budget-data",
+            "revision": revision,
+            "comments": [{"target": {"eid": "art_1"}, "body": "Ещё вопрос."}],
+        }
+        request = urllib.request.Request(
+            server.url + "/api/v1/reviews",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as answer:
+            pending = json.loads(answer.read())["id"]
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        texts: list[str] = []
+        for number in (pending, merged, "20260101-0000000000"):
+            page.goto(f"{server.url}/track/?id={number}")
+            page.wait_for_selector(".lt-track__result:not([hidden]), .lt-error:not([hidden])")
+            texts += page.evaluate(
+                """(language) => {
+                  const out = [];
+                  const walk = (node, lang) => {
+                    if (node.nodeType === Node.TEXT_NODE) {
+                      if (lang === language && node.data.trim()) out.push(node.data);
+                    } else if (node.nodeType === Node.ELEMENT_NODE
+                               && !node.matches('.lt-track__answer, code, [hidden]')) {
+                      const here = node.getAttribute('lang') || lang;
+                      for (const child of node.childNodes) walk(child, here);
+                    }
+                  };
+                  walk(document.querySelector('.lt-track'), language);
+                  return out;
+                }""",
+                language,
+            )
+        page.close()
+    finally:
+        server.kill()
+    tr = translations(language)
+    joined = " ".join(texts)
+    assert tr.gettext("Received: waiting for moderation") in joined
+    assert tr.gettext("Published") in joined
+    unknown = tr.gettext(
+        "There is no comment with the tracking number %(number)s. Check the number and try again."
+    )
+    assert unknown % {"number": "20260101-0000000000"} in joined
+    assert english_left(texts, english_phrases(language)) == []

@@ -35,6 +35,7 @@ from site_builder.redline import (
 )
 from site_builder.render import Edition, Published
 from site_builder.urls import (
+    TRACK_SRC,
     agency_src,
     comments_src,
     compare_src,
@@ -548,6 +549,7 @@ class SiteContext:
             "opens": window.opens.isoformat(),
             "closes": window.closes.isoformat(),
             "max_body": MAX_BODY,
+            "track": self.url(TRACK_SRC),  # where "Follow your comment" leads
             # Only a page that takes comments names its elements for the script, in one
             # map: labels on every element of every revision page weighed a fifth of a
             # long code's HTML.

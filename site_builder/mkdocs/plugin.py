@@ -36,10 +36,11 @@ from site_builder.i18n import CatalogError, format_day, script_messages, shipped
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.record import record_specs
+from site_builder.mkdocs.tracking import tracking_specs
 from site_builder.options import LawtrailOptions, OptionsError
 from site_builder.render import Published, Renderer, publish
 from site_builder.reviews import ReviewError, read_reviews
-from site_builder.urls import ACCOUNTABILITY_SRC, draft_src, reviews_dir
+from site_builder.urls import ACCOUNTABILITY_SRC, TRACK_SRC, draft_src, reviews_dir
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
@@ -49,6 +50,8 @@ ASSETS = (
     "assets/lawtrail/lawtrail.css",
     "assets/lawtrail/lawtrail.js",
     "assets/lawtrail/comment.css",
+    "assets/lawtrail/track.css",
+    "assets/lawtrail/track.js",
 )
 # The comment widget: ES modules served as they are. Pages load main.js, which imports the rest.
 WIDGET = "assets/lawtrail/comment/main.js"
@@ -166,6 +169,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.filters = self.site.filters(self.published)
         specs = self.site.specs(self.published, self.options.home, threads)
         specs += record_specs(self.site, self.published, discussions)
+        specs += tracking_specs(self.site, self.published)
         for spec in specs:
             if files.get_file_from_path(spec.src_uri) is not None:
                 hint = (
@@ -281,7 +285,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         nav = config.nav
         index: list[Any] = []
         if nav is None:
-            drafts = {draft_src(p.draft.slug) for p in self.published} | {ACCOUNTABILITY_SRC}
+            drafts = {draft_src(p.draft.slug) for p in self.published}
+            drafts |= {ACCOUNTABILITY_SRC, TRACK_SRC}
             if self.options.home:
                 # The index leads the section of drafts rather than standing beside it under
                 # the same name: "Drafts" once, then "All drafts" and each draft.
@@ -300,12 +305,15 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             nav.append({self.site.gettext("Accountability"): ACCOUNTABILITY_SRC})
         elif index:
             nav = [*index, *nav]
+        if TRACK_SRC in self.specs:
+            nav = [*nav, {self.specs[TRACK_SRC].title: TRACK_SRC}]
         return list(nav)
 
 
 def _script_messages(language: str) -> tuple[str, str]:
     """The page script's catalog as a script that runs before lawtrail.js: its path, text."""
-    sources = [PACKAGE / "assets" / "lawtrail.js", *(PACKAGE / "assets" / "comment").glob("*.js")]
+    assets = PACKAGE / "assets"
+    sources = [*assets.glob("*.js"), *(assets / "comment").glob("*.js")]
     data = json.dumps(script_messages(language, sources), ensure_ascii=False, sort_keys=True)
     return MESSAGES.format(language=shipped(language)), f"window.lawtrailMessages = {data};\n"
 

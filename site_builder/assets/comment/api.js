@@ -224,9 +224,11 @@ function succeed(eid, data) {
   var tracking = form.success.querySelector(".lt-tracking");
   tracking.textContent = data.id || "";
   var follow = form.success.querySelector(".lt-form-success__follow");
-  if (data.status_url) {
-    // status_url may be relative to the intake, which can live on another host.
-    follow.href = new URL(data.status_url, new URL(intakeUrl() + "/", window.location.href)).href;
+  if (data.id) {
+    // The site's tracking page, with the number filled in (its address is the page's).
+    var track = new URL(follow.getAttribute("href"), window.location.href);
+    track.searchParams.set("id", data.id);
+    follow.href = track.href;
     follow.parentNode.hidden = false;
   } else {
     follow.parentNode.hidden = true;

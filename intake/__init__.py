@@ -24,6 +24,7 @@ from intake.settings import (
     instance_path,
     spool_dir,
 )
+from intake.site import serve_site
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from site_builder.errors import LawtrailError
@@ -70,7 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     init_api(app)
     if app.config["SITE_DIR"]:
-        _serve_site(app, Path(app.config["SITE_DIR"]).resolve())
+        serve_site(app, Path(app.config["SITE_DIR"]).resolve())
     return app
 
 
@@ -86,20 +87,3 @@ def _check_spool(state: IntakeState, spool: Path) -> None:
             "at a writable folder on a disk with free space."
         ) from None
     state.spool.recover()
-
-
-def _serve_site(app: Flask, site: Path) -> None:
-    """Serve the built site beside the API, for `make run` (production uses a web server)."""
-    from flask import send_from_directory
-    from werkzeug.wrappers import Response
-
-    @app.get("/", defaults={"path": ""})
-    @app.get("/<path:path>")
-    def site_file(path: str) -> Response:
-        if path == "" or path.endswith("/"):
-            path += "index.html"
-        elif (site / path).is_dir():
-            from flask import redirect
-
-            return redirect(f"/{path}/", code=301)
-        return send_from_directory(site, path)

@@ -38,10 +38,7 @@ NOT_OURS = (
     "script, style, code, q, blockquote, .lt-comment__body, .lt-comment__suggestion, "
     ".lt-comment__rationale, .lt-answer__text, .lt-proposals td:nth-child(3) > :not(a), "
     ".lt-proposals td:nth-child(4), .lt-proposals td:nth-child(6) > :not(span), "
-    ".lt-thread__list, .md-footer-copyright, "
-    # Material's table of contents (in either sidebar) repeats the draft's headings,
-    # without their language: Lawtrail does not override Material's partials for it.
-    ".md-nav--secondary"
+    ".lt-thread__list, .md-footer-copyright"
 )
 
 
@@ -324,6 +321,14 @@ def test_draft_parts_carry_the_drafts_language(sample: Sample) -> None:
     messages = page.select(".lt-event__message")
     assert messages and all(m.get("lang") == "en" for m in messages)
     assert page.select_one("time[datetime]") is not None
+    # Material's nav and table of contents too (Lawtrail's overrides of their partials).
+    listed = index.select_one('.md-nav--primary a[href$="drafts/open-budget-data/"] .md-ellipsis')
+    assert listed is not None and listed.get("lang") == "en"
+    active = "li.md-nav__item--active:not(.md-nav__item--nested) > .md-nav__link .md-ellipsis"
+    titles = page.select(f".md-nav--primary {active}")
+    assert len(titles) == 2 and all(t.get("lang") == "en" for t in titles)
+    tocs = page.select('ul[data-md-component="toc"]')
+    assert tocs and all(toc.get("lang") == "en" for toc in tocs)
 
 
 # The widget in Chromium -----------------------------------------------------------------

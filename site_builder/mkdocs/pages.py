@@ -84,6 +84,9 @@ class PageSpec:
     toc_tokens: list[dict[str, Any]] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     updated: datetime | None = None
+    # The language of the draft's text on this page where it is not the site's: the page
+    # meta `lang` that the nav and the table of contents mark their entries with.
+    lang: str | None = None
 
     def build(self) -> tuple[str, dict[str, Any]]:
         """The page's HTML and its template data, made now if they were left for later."""
@@ -97,6 +100,8 @@ class PageSpec:
         meta: dict[str, Any] = {"title": self.title, "template": self.template}
         if not self.search:
             meta["search"] = {"exclude": True}
+        if self.lang:
+            meta["lang"] = self.lang
         # JSON is YAML, and json.dumps is many times faster than yaml.safe_dump.
         return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n"
 
@@ -126,6 +131,13 @@ class SiteContext:
         """A stage's name in the site's language: "На публичном обсуждении"."""
         _ = self.gettext
         return _(STAGE_LABELS[stage]) if stage in STAGE_LABELS else _("Unknown stage")
+
+    def text_lang(self, language: str | None) -> str | None:
+        """The `lang` of a draft's text in `language` where it differs from the site's
+        (None: the draft declares none, so it is in the site's language)."""
+        if language and language.lower() != self.language.lower():
+            return language
+        return None
 
     def url(self, src_uri: str) -> str:
         """Site-relative URL of a generated page."""
@@ -308,6 +320,7 @@ class SiteContext:
                         "languages": switch(partial(revision_src, slug, sha)),
                     },
                     updated=version.revision.date,
+                    lang=self.text_lang(entry["language"]),
                 )
             )
         if language is None:  # only draft.md's pages were ever published at a move's sha
@@ -458,6 +471,7 @@ class SiteContext:
                 "languages": switch(partial(draft_src, draft.slug)),
             },
             updated=draft.latest.revision.date if draft.latest else None,
+            lang=self.text_lang(entry["language"]),
         )
 
     def _language_entry(self, published: Published, language: str | None) -> dict[str, Any]:

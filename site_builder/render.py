@@ -165,6 +165,17 @@ class Published:
         return parallel.glossary if parallel is not None else self.glossary
 
 
+def text_changes(editions: Sequence[Edition]) -> list[Edition]:
+    """The editions of one language version whose text differs from the one before there:
+    what its redlines run between (a revision that changed only another version's text
+    has no redline in this one)."""
+    changes: list[Edition] = []
+    for edition in editions:
+        if not changes or edition.rendering.packed != changes[-1].rendering.packed:
+            changes.append(edition)
+    return changes
+
+
 def publish(
     draft: Draft, renderer: Renderer, site_glossary: Mapping[str, str] | None = None
 ) -> Published:

@@ -17,6 +17,7 @@ from site_builder.ids import clean_number
 
 ACCOUNTABILITY_SRC = "accountability/index.md"
 TRACK_SRC = "track/index.md"  # where a tracking number is asked for and answered
+SITE_FEED = "feed.xml"  # the Atom feed of every draft's revisions and stage changes
 REVIEWS_DIR = "reviews"  # a draft's merged review files, beside its draft.md
 DRAFT_FILE = "draft.md"  # a draft's text in its primary language
 # A parallel language version beside it: draft.kk.md. Its pages live in a folder named
@@ -62,6 +63,11 @@ def revision_src(slug: str, sha: str, language: str | None = None) -> str:
 def compare_src(slug: str, old: str, new: str, language: str | None = None) -> str:
     """Source path of the redline between two revisions (of a parallel `language`)."""
     return f"{_draft_folder(slug, language)}/compare/{short_sha(old)}..{short_sha(new)}/index.md"
+
+
+def draft_feed_path(slug: str) -> str:
+    """Path (and site-relative URL) of a draft's Atom feed: a file, not a page."""
+    return f"drafts/{slug}/feed.xml"
 
 
 def comments_src(slug: str) -> str:

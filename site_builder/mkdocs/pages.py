@@ -33,7 +33,7 @@ from site_builder.redline import (
     render_redline,
     summarize_changes,
 )
-from site_builder.render import Edition, Published
+from site_builder.render import Edition, Published, text_changes
 from site_builder.urls import (
     TRACK_SRC,
     agency_src,
@@ -665,21 +665,11 @@ class SiteContext:
         return self.gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
-def _changes(editions: list[Edition]) -> list[Edition]:
-    """The editions of one language version whose text differs from the one before there:
-    a revision that changed only another version's text has no redline in this one."""
-    changes: list[Edition] = []
-    for edition in editions:
-        if not changes or edition.rendering.packed != changes[-1].rendering.packed:
-            changes.append(edition)
-    return changes
-
-
 def _compares(editions: list[Edition]) -> list[tuple[Edition, Edition, str]]:
     """The redlines of one language version, never an empty one, each with what it shows:
     "step", the change a revision made to its text, or "span", from its first text to its
     latest."""
-    changes = _changes(editions)
+    changes = text_changes(editions)
     compares = [(old, new, "step") for old, new in pairwise(changes)]
     if len(changes) > 2:
         compares.append((changes[0], changes[-1], "span"))
@@ -704,7 +694,7 @@ def _redline_in(
 def _before(editions: list[Edition]) -> dict[int, Edition]:
     """For each revision that changed the text of a language version, by number, its
     edition before the change: what the revision's redline there starts from."""
-    return {new.version.number: old for old, new in pairwise(_changes(editions)) if new.version}
+    return {new.version.number: old for old, new in pairwise(text_changes(editions)) if new.version}
 
 
 def _current_text(

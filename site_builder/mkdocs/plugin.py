@@ -34,6 +34,7 @@ from site_builder.glossary import GlossaryError, load_glossary
 from site_builder.history import HistoryError, read_history
 from site_builder.i18n import CatalogError, format_day, script_messages, shipped, translations
 from site_builder.mkdocs.config import LawtrailConfig, to_options
+from site_builder.mkdocs.feeds import advertise, feed_files
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.record import record_specs
 from site_builder.mkdocs.tracking import tracking_specs
@@ -184,6 +185,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 File.generated(config, spec.src_uri, content=spec.source(), inclusion=inclusion)
             )
             self.specs[spec.src_uri] = spec
+        self._feeds(files, config)
         for asset in (*ASSETS, *MODULES):
             source = PACKAGE / "assets" / asset.removeprefix("assets/lawtrail/")
             files.append(File.generated(config, asset, abs_src_path=str(source)))
@@ -278,6 +280,23 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         for message in breaches:
             log.warning(message)
         return discussions
+
+    def _feeds(self, files: Files, config: MkDocsConfig) -> None:
+        """The Atom feeds, written as files of the site, and advertised on its pages."""
+        assert self.site is not None
+        if not config.site_url:
+            # Atom ids and links are absolute addresses: without the site's, no feed.
+            log.info("No Atom feeds: set site_url in mkdocs.yml to publish them.")
+            return
+        feeds = feed_files(self.site, self.published, config.site_name, config.site_url)
+        for path, content in sorted(feeds.items()):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{path} collides with a feed Lawtrail generates; "
+                    "rename or remove it."
+                )
+            files.append(File.generated(config, path, content=content))
+        advertise(self.specs.values(), set(feeds), self.site)
 
     def _nav(self, files: Files, config: MkDocsConfig) -> list[Any]:
         """The site's nav plus a section listing the drafts (never their revisions)."""

@@ -1,0 +1,171 @@
+"""What the Atom feeds say: a draft's revisions and stage changes, from its history.
+
+A follower is told of every commit of a draft that changed its text (a revision) or moved
+its stage (initiated, discussion, adopted, ...); a commit that only moved the discussion
+window or edited details is on the timeline but not in the feeds. Each entry is the commit
+as data: its date, author and message come from git, never from the clock, so two builds
+of one commit give the same feeds. `atom` writes them; the engine layer decides where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from site_builder.i18n import translations
+from site_builder.lifecycle import Step
+from site_builder.render import Published, text_changes
+from site_builder.urls import (
+    SITE_FEED,
+    compare_src,
+    draft_feed_path,
+    draft_src,
+    revision_src,
+)
+
+# A feed says what is new: readers keep what they have read, and the timeline of each draft
+# holds its whole history. 50 entries cover months of activity on a busy site.
+FEED_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One commit of a draft as a feed tells it: a revision, a stage move, or both."""
+
+    slug: str
+    draft_title: str  # in the draft's language
+    language: str | None  # the draft's language; None: the site's
+    sha: str
+    date: dt.datetime  # the commit's author date (UTC)
+    day: dt.date  # the same in the site's time zone, as pages show it
+    author: str
+    message: str  # the whole commit message: what changed and why, in the draft's language
+    number: int  # the revision in force after the commit
+    revision: bool  # it changed the text
+    stage: str | None  # the stage it moved the draft to; None when the stage stayed
+    address: str  # source path of the commit's own revision page: its permanent id
+    page: str  # source path of the text in force after it (its revision page)
+    draft_page: str  # source path of the draft's current text
+    redline: str | None  # source path of the redline of what it changed, if it has one
+    before: int | None  # the revision that redline starts from
+
+    @property
+    def subject(self) -> str:
+        """The first line of the commit message."""
+        return self.message.split("\n", 1)[0]
+
+
+def draft_entries(published: Published, steps: Sequence[Step]) -> list[FeedEntry]:
+    """A draft's revisions and stage moves, newest first.
+
+    Args:
+        published: the draft with its editions (which revisions changed its text).
+        steps: its lifecycle steps, one per committed version (`lifecycle.read_steps`).
+    """
+    draft = published.draft
+    slug = draft.slug
+    # A revision that changed only a language version's text has no redline of the primary.
+    before = {
+        new.version.number: old
+        for old, new in pairwise(text_changes(published.versions))
+        if new.version is not None
+    }
+    entries: list[FeedEntry] = []
+    for step in steps:
+        version = step.version
+        moved = step.stage_moved
+        if not (version.changes_text or moved):
+            continue
+        in_force = published.in_force(version).version
+        assert in_force is not None
+        old = before.get(version.number) if version.changes_text else None
+        old_version = old.version if old is not None else None
+        commit = version.revision
+        entries.append(
+            FeedEntry(
+                slug=slug,
+                draft_title=draft.meta.title,
+                language=draft.meta.language,
+                sha=commit.sha,
+                date=commit.date,
+                day=step.day,
+                author=commit.author,
+                message=commit.message.strip(),
+                number=version.number,
+                revision=version.changes_text,
+                stage=version.stage if moved else None,
+                address=revision_src(slug, commit.sha),
+                page=revision_src(slug, in_force.revision.sha),
+                draft_page=draft_src(slug),
+                redline=compare_src(slug, old_version.revision.sha, commit.sha)
+                if old_version is not None
+                else None,
+                before=old_version.number if old_version is not None else None,
+            )
+        )
+    return newest_first(entries)
+
+
+def newest_first(entries: Iterable[FeedEntry], limit: int = FEED_ENTRIES) -> list[FeedEntry]:
+    """At most `limit` entries, newest commit first; ties in a fixed order (the slug,
+    then the sha), so a feed of several drafts is the same at every build."""
+    ordered = sorted(entries, key=lambda e: (e.slug, e.sha))
+    ordered.sort(key=lambda e: e.date, reverse=True)
+    return ordered[:limit]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed: where it is, what it follows, and its entries, newest first."""
+
+    path: str  # site-relative path of the file, also its URL
+    title: str
+    title_language: str | None  # the title's language where it is a draft's, not the site's
+    subtitle: str  # in the site's language
+    page: str  # source path of the page it follows (the index, or the draft's text)
+    author: str  # the site, or the agency that drafts
+    author_language: str | None
+    entries: tuple[FeedEntry, ...]
+    several: bool  # entries of several drafts: each entry's title names its draft
+
+
+def site_feed(entries: Iterable[FeedEntry], site_name: str, language: str) -> Feed | None:
+    """The feed of every draft's revisions and stage moves, in the site's `language`;
+    None while no draft has a commit."""
+    _ = translations(language).gettext
+    newest = newest_first(entries)
+    if not newest:
+        return None
+    return Feed(
+        SITE_FEED,
+        _("%(site)s: revisions and stage changes") % {"site": site_name},
+        None,
+        _("Every revision and stage change of the drafts, newest first."),
+        "index.md",
+        site_name,
+        None,
+        tuple(newest),
+        several=True,
+    )
+
+
+def draft_feed(published: Published, entries: Sequence[FeedEntry], language: str) -> Feed | None:
+    """The feed of one draft, its title and agency in its own language; None while it has
+    no commit."""
+    if not entries:
+        return None
+    _ = translations(language).gettext
+    meta = published.draft.meta
+    return Feed(
+        draft_feed_path(published.draft.slug),
+        meta.title,
+        meta.language,
+        _("Revisions and stage changes of this draft, newest first."),
+        draft_src(published.draft.slug),
+        meta.agency,
+        meta.language,
+        tuple(entries),
+        several=False,
+    )

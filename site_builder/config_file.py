@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from site_builder.options import LawtrailOptions, OptionsError, SiteOptions
+from site_builder.yaml_errors import explain
 
 # The extensions MkDocs always enables, before the site's own (mkdocs.config.defaults).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -65,9 +66,13 @@ def _read(config_file: Path) -> dict[str, Any]:
             "holds it and drafts/)."
         ) from err
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _parse(text)
     except yaml.YAMLError as err:
-        raise OptionsError(f"{config_file}: not valid YAML ({err})") from err
+        problem = explain(err, text, _parse)
+        raise OptionsError(
+            f"{config_file}, line {problem.line}: not valid YAML ({problem.problem}): "
+            f"{problem.hint}."
+        ) from err
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -77,6 +82,10 @@ def _read(config_file: Path) -> dict[str, Any]:
     if parent is not None:
         found = _merge(_read(config_file.parent / str(parent)), found)
     return found
+
+
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

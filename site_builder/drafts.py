@@ -3,39 +3,19 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from site_builder.errors import LawtrailError
-from site_builder.frontmatter import (
-    FIELDS,
-    LANGUAGE_FIELDS,
-    SHARED_FIELDS,
-    SLUG,
-    STAGES,
-    DiscussionWindow,
-    DraftMeta,
-    LanguageMeta,
-    parse_language_meta,
-    parse_meta,
-)
+from site_builder.frontmatter import SAFE_LOADER as SAFE_LOADER
+from site_builder.frontmatter import SLUG, STAGES, DiscussionWindow, DraftMeta, LanguageMeta
+from site_builder.frontmatter import DraftError as DraftError
+from site_builder.frontmatter import split_front_matter as split_front_matter
+from site_builder.frontmatter import validate_language_meta as validate_language_meta
+from site_builder.frontmatter import validate_meta as validate_meta
 from site_builder.history import History, Removal, Revision
+from site_builder.lint import Finding, lint_body
 from site_builder.urls import DRAFT_FILE, language_file, language_of
-
-# libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
-# revision's front matter and every review file is parsed.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-
-
-class DraftError(LawtrailError):
-    """One or more drafts are invalid; each message names the file and the field."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +77,8 @@ class Draft:
     removals: list[Removal] = field(default_factory=list)  # every commit that deleted it
     # The parallel language versions in the work tree, by language, sorted.
     languages: dict[str, LanguageText] = field(default_factory=dict)
+    # What the structure lint found in the current texts (draft.md, then its versions).
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def removed(self) -> Removal | None:
@@ -119,97 +101,6 @@ class Draft:
     def in_force(self) -> Version | None:
         """The newest revision: the text readers comment on."""
         return next((v for v in reversed(self.versions) if v.changes_text), None)
-
-
-def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
-    """Split a draft into its front matter and Markdown body.
-
-    Args:
-        text: the whole file.
-        source: the path to name in error messages.
-
-    Returns:
-        The front matter as a dict and the body.
-
-    Raises:
-        DraftError: when the front matter is missing, not YAML or not a mapping.
-    """
-    text = text.lstrip("\ufeff")
-    if not text.startswith("---"):
-        raise DraftError(
-            [
-                f"{source}, line 1: no front matter; the file must start with a '---' line, "
-                "then the fields (title, agency, stage, summary...), then a closing '---' line."
-            ]
-        )
-    fences = list(_FENCE.finditer(text))
-    if len(fences) < 2:
-        raise DraftError(
-            [f"{source}: the front matter is not closed; add a '---' line after the fields."]
-        )
-    raw, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
-    try:
-        meta = yaml.load(raw, Loader=SAFE_LOADER)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        # `raw` starts right after the opening "---", on line 1 of the file.
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise DraftError(
-            [f"{source}{where}: the front matter is not valid YAML ({problem}); "
-             "quote values that contain ': ' or start with a special character."]
-        ) from err  # fmt: skip
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise DraftError(
-            [f"{source}: the front matter is {type(meta).__name__}, expected 'field: value' lines."]
-        )
-    return meta, body.lstrip("\n")
-
-
-def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str]]:
-    """Check front matter against the schema of DESIGN.md.
-
-    Returns:
-        The validated front matter and warnings (unknown fields).
-
-    Raises:
-        DraftError: naming each bad field, its value and what is accepted.
-    """
-    meta, problems = parse_meta(raw)
-    if meta is None:
-        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
-    known = list(FIELDS)
-    warnings = []
-    for key in sorted(set(map(str, raw)) - set(known)):
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
-        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
-    return meta, warnings
-
-
-def validate_language_meta(
-    raw: dict[str, Any], source: str, language: str
-) -> tuple[LanguageMeta, list[str]]:
-    """Check the front matter of a parallel language version (`draft.<language>.md`).
-
-    Returns:
-        The validated front matter and warnings (unknown fields).
-
-    Raises:
-        DraftError: naming each bad field, its value and what is accepted.
-    """
-    meta, problems = parse_language_meta(raw, language)
-    if meta is None:
-        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
-    known = list(LANGUAGE_FIELDS)
-    warnings = []
-    for key in sorted(set(map(str, raw)) - set(known) - set(SHARED_FIELDS)):
-        close = difflib.get_close_matches(key, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
-        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
-    return meta, warnings
 
 
 def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Draft], list[str]]:
@@ -251,13 +142,13 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
                 )
             continue  # a removed draft: published from its history below
         try:
-            draft, found = _load_draft(folder, source, history.revisions.get(folder.name, []))
+            draft, found, past = load_draft(folder, source, history.revisions.get(folder.name, []))
         except DraftError as err:
             errors.extend(err.messages)
             continue
         draft.removals = history.removals.get(folder.name, [])
         drafts.append(draft)
-        warnings.extend(found)
+        warnings.extend([*found, *past])
     present = {draft.slug for draft in drafts}
     for slug, revisions in history.revisions.items():
         if slug not in present and SLUG.match(slug):
@@ -268,12 +159,35 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
     return sorted(drafts, key=lambda d: d.slug), warnings
 
 
-def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[Draft, list[str]]:
+def load_draft(
+    folder: Path, source: str, revisions: list[Revision]
+) -> tuple[Draft, list[str], list[str]]:
+    """One draft folder: its current text checked as the build checks it, and its versions.
+
+    Args:
+        folder: the draft's folder.
+        source: how to name its draft.md in messages.
+        revisions: the commits that changed it, oldest first (`history.read_history`).
+
+    Returns:
+        The draft; warnings about its current texts (unknown fields, the structure lint's
+        findings, which are also in `draft.findings`); and warnings about its history and
+        its uncommitted changes.
+
+    Raises:
+        DraftError: the front matter of draft.md or of a language version is wrong.
+    """
     text = _read(folder / DRAFT_FILE, source)
     raw, body = split_front_matter(text, source)
     meta, warnings = validate_meta(raw, source)
     texts, languages = _load_languages(folder, source, meta, warnings)
-    versions = _versions(revisions, source, warnings)
+    findings = lint_body(body, source, _first_line(text, body))
+    for language, version in languages.items():
+        start = _first_line(texts[language], version.body)
+        findings.extend(lint_body(version.body, version.source, start))
+    warnings.extend(map(str, findings))
+    past: list[str] = []
+    versions = _versions(revisions, source, past)
     changed = []
     if versions:
         latest = versions[-1].revision
@@ -283,14 +197,20 @@ def _load_draft(folder: Path, source: str, revisions: list[Revision]) -> tuple[D
             if _unmarked(latest.languages.get(language, "")) != _unmarked(texts.get(language, "")):
                 changed.append(f"{source.removesuffix(DRAFT_FILE)}{language_file(language)}")
     for path in changed:
-        warnings.append(
+        past.append(
             f"{path} has uncommitted changes: the site shows them as the current text, "
             "but no revision or redline has them until they are committed."
         )
     if not versions:
-        warnings.append(f"{source} is not committed: it is published without revisions.")
+        past.append(f"{source} is not committed: it is published without revisions.")
     draft = Draft(folder.name, source, meta, body, versions, bool(changed), languages=languages)
-    return draft, warnings
+    draft.findings = findings
+    return draft, warnings, past
+
+
+def _first_line(text: str, body: str) -> int:
+    """The line of the file `text` that its body (a suffix of it) starts on."""
+    return text.count("\n", 0, len(text) - len(body)) + 1
 
 
 def _versions(revisions: list[Revision], source: str, warnings: list[str]) -> list[Version]:

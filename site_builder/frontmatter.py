@@ -2,16 +2,23 @@
 
 Plain Python, so the builder, the intake and the CLI check a draft the same way without a
 site engine. Each field's problem is worded for drafters: the bad value, then what is
-accepted; `drafts.validate_meta` adds the file in front.
+accepted; `validate_meta` adds the file in front. Reading the front matter out of a
+draft (`split_front_matter`) is here too, with its errors named at the line they start on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import yaml
+
+from site_builder.errors import LawtrailError
+from site_builder.yaml_errors import explain
 
 # A draft's folder name, which is also its address: /drafts/<slug>/.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,10 +29,20 @@ FINAL_STAGES = frozenset({"adopted", "withdrawn"})
 # Stages that come after a discussion has been held, so a window must be stated.
 STAGES_WITH_WINDOW = frozenset({"discussion", "revision", "adopted"})
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# libyaml's C loader (the same safe subset) when PyYAML has it: ten times faster, and every
+# revision's front matter and every review file is parsed.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+
+
+class DraftError(LawtrailError):
+    """One or more drafts are invalid; each message names the file and the field."""
 
 
 class FieldProblem(ValueError):
-    """One front-matter field is wrong; the text says how, after the field's name."""
+    """One front-matter field is wrong; the text says how, after the field's name.
+
+    `{name}` in the text stands for the field's name (a check does not know it)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,7 @@ class LanguageMeta:
 
 def _text(value: object) -> str:
     if value is None:
-        raise FieldProblem("is missing; add it as a line 'name: text'")
+        raise FieldProblem("""is missing; add a line {name}: "..." between the '---' lines""")
     if not isinstance(value, str) or not value.strip():
         raise FieldProblem(f"is {value!r}; expected a non-empty text")
     return value.strip()
@@ -182,7 +199,7 @@ def parse_language_meta(
         try:
             values[name] = check(value)
         except FieldProblem as err:
-            problems.append((name, str(err)))
+            problems.append((name, str(err).replace("{name}", name)))
     if values.pop("language", language) != language:
         problems.append(
             ("language", f"is {raw['language']!r}, but the file name says {language!r}")
@@ -217,7 +234,7 @@ def parse_meta(raw: Mapping[str, Any]) -> tuple[DraftMeta | None, list[tuple[str
         try:
             values[name] = check(value)
         except FieldProblem as err:
-            problems.append((name, str(err)))
+            problems.append((name, str(err).replace("{name}", name)))
     if problems:
         return None, problems
     meta = DraftMeta(**values)
@@ -231,3 +248,96 @@ def parse_meta(raw: Mapping[str, Any]) -> tuple[DraftMeta | None, list[tuple[str
         )
         return None, problems
     return meta, problems
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    """Split a draft into its front matter and Markdown body.
+
+    Args:
+        text: the whole file.
+        source: the path to name in error messages.
+
+    Returns:
+        The front matter as a dict and the body.
+
+    Raises:
+        DraftError: when the front matter is missing, not YAML or not a mapping.
+    """
+    text = text.lstrip("\ufeff")
+    if not text.startswith("---"):
+        raise DraftError(
+            [
+                f"{source}, line 1: no front matter; the file must start with a '---' line, "
+                "then the fields (title, agency, stage, summary...), then a closing '---' line."
+            ]
+        )
+    fences = list(_FENCE.finditer(text))
+    if len(fences) < 2:
+        raise DraftError(
+            [f"{source}: the front matter is not closed; add a '---' line after the fields."]
+        )
+    raw, body = text[fences[0].end() : fences[1].start()], text[fences[1].end() :]
+    try:
+        meta = _parse_yaml(raw)
+    except yaml.YAMLError as err:
+        # `raw` starts right after the opening "---", on line 1 of the file.
+        found = explain(err, raw, _parse_yaml)
+        raise DraftError(
+            [f"{source}, line {found.line}: the front matter is not valid YAML "
+             f"({found.problem}): {found.hint}."]
+        ) from err  # fmt: skip
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise DraftError(
+            [f"{source}: the front matter is {type(meta).__name__}, expected 'field: value' lines."]
+        )
+    return meta, body.lstrip("\n")
+
+
+def _parse_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
+def validate_meta(raw: dict[str, Any], source: str) -> tuple[DraftMeta, list[str]]:
+    """Check front matter against the schema of DESIGN.md.
+
+    Returns:
+        The validated front matter and warnings (unknown fields).
+
+    Raises:
+        DraftError: naming each bad field, its value and what is accepted.
+    """
+    meta, problems = parse_meta(raw)
+    if meta is None:
+        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
+    known = list(FIELDS)
+    warnings = []
+    for key in sorted(set(map(str, raw)) - set(known)):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
+    return meta, warnings
+
+
+def validate_language_meta(
+    raw: dict[str, Any], source: str, language: str
+) -> tuple[LanguageMeta, list[str]]:
+    """Check the front matter of a parallel language version (`draft.<language>.md`).
+
+    Returns:
+        The validated front matter and warnings (unknown fields).
+
+    Raises:
+        DraftError: naming each bad field, its value and what is accepted.
+    """
+    meta, problems = parse_language_meta(raw, language)
+    if meta is None:
+        raise DraftError([f"{source}: front matter field '{key}' {p}" for key, p in problems])
+    known = list(LANGUAGE_FIELDS)
+    warnings = []
+    for key in sorted(set(map(str, raw)) - set(known) - set(SHARED_FIELDS)):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+        warnings.append(f"{source}: front matter field '{key}' is not known and is ignored{hint}")
+    return meta, warnings

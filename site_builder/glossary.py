@@ -26,6 +26,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from site_builder.errors import LawtrailError
+from site_builder.yaml_errors import explain
 
 # Never marked inside: headings (their numbers and titles are the outline), links, code,
 # controls, and definitions themselves.
@@ -94,14 +95,10 @@ def load_glossary(path: Path, label: str) -> dict[str, str]:
             "or remove the lawtrail option 'glossary'."
         ) from err
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        if "quoted scalar" in str(getattr(err, "context", "")):
-            mark = getattr(err, "context_mark", None) or mark  # where the quote opened
-        where = f", line {mark.line + 1}" if mark is not None else ""
+        found = explain(err, path.read_text(encoding="utf-8"), yaml.safe_load)
         raise GlossaryError(
-            f"{label}{where}: not valid YAML ({getattr(err, 'problem', None) or err}); "
-            "write one 'term: plain definition' per line, quoting a definition that "
-            "contains ': '."
+            f"{label}, line {found.line}: not valid YAML ({found.problem}): {found.hint}; "
+            "write one 'term: plain definition' per line."
         ) from err
     if raw is None:
         return {}

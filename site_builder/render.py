@@ -267,7 +267,7 @@ def _publish_languages(
             if isinstance(linked, Edition):
                 parallel.current = linked
             else:
-                errors.append(linked)
+                errors.append(linked + _lint_hint(draft, source))
         elif text is not None and any(e.version is current.version for e in parallel.versions[-1:]):
             parallel.current = parallel.versions[-1]  # committed: the latest revision's
         parallels[language] = parallel
@@ -287,6 +287,13 @@ def _linked(
             "and points, numbered alike"
         )
     return Edition(primary.version, rendering, primary.wids)
+
+
+def _lint_hint(draft: Draft, source: str) -> str:
+    """What the structure lint found in a language version, which often explains why its
+    structure differs ("2 баб" for "2-бап")."""
+    found = [str(finding) for finding in draft.findings if finding.source == source]
+    return "; the structure lint warns: " + "; ".join(found) if found else ""
 
 
 def _sibling(source: str, language: str) -> str:

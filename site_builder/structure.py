@@ -42,13 +42,16 @@ UNIT_ABBR = {
     "статья": "art",
     "бап": "art",
 }
+# The unit words Kazakh writes after the number ("5-бап", "2-тарау").
+NUMBER_FIRST_WORDS = ("тарау", "бөлім", "бөлік", "бап")
 
 _NUM = r"[0-9IVXLCDMivxlcdm]+(?:[.\-][0-9]+)*(?:[a-zа-я]|\s?bis|\s?ter)?"
 _WORDS = "|".join(w for w in UNIT_ABBR if w != "§")
 _HEADING_WORD_FIRST = re.compile(rf"^(?P<word>{_WORDS})\s+(?P<num>{_NUM})\.?(?=[\s.:—–-]|$)", re.I)
 _HEADING_SECTION_SIGN = re.compile(r"^§\s*(?P<num>[0-9]+[a-z]?)\.?(?=[\s.:—–-]|$)", re.I)
 _HEADING_NUMBER_FIRST = re.compile(
-    r"^(?P<num>[0-9]+(?:[.\-][0-9]+)*)\s*[-–]?\s*(?P<word>тарау|бөлім|бөлік|бап)(?=[\s.:—–-]|$)",
+    rf"^(?P<num>[0-9]+(?:[.\-][0-9]+)*)\s*[-–]?\s*(?P<word>{'|'.join(NUMBER_FIRST_WORDS)})"
+    r"(?=[\s.:—–-]|$)",
     re.I,
 )
 

@@ -84,7 +84,7 @@ SOURCE = "drafts/bad/draft.md"
         ("---\ntitle: X\n" + BODY, f"{SOURCE}: the front matter is not closed; add a '---' line"),
         (
             "---\ntitle: X\nagency: [unclosed\nstage: initiated\n---\n" + BODY,
-            f"{SOURCE}, line 4: the front matter is not valid YAML (",
+            f"{SOURCE}, line 3: the front matter is not valid YAML (",  # where the [ opens,
         ),
         (
             "---\ntitle: Fees: a draft\n---\n" + BODY,

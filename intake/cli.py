@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from intake.lifecycle import SUMMARY_PLACEHOLDER, move_stage, new_draft
+from intake.drafting import drafts
+from intake.lifecycle import SUMMARY_PLACEHOLDER
 from intake.moderation import (
     check_reason,
     merge,
@@ -27,66 +27,17 @@ from intake.moderation import (
     respond,
     settle,
 )
-from intake.settings import DEFAULTS, config_file, spool_dir
+from intake.project import Settings, identity_options
+from intake.settings import DEFAULTS
 from intake.spool import Spool, SpoolError
-from intake.workspace import Identity, ModerationError, Workspace
-from site_builder.config_file import load_site_options
+from intake.workspace import Identity, ModerationError, Workspace, did_you_mean
 from site_builder.errors import LawtrailError
-from site_builder.frontmatter import STAGES
-from site_builder.options import LawtrailOptions, OptionsError, SiteOptions, default
+from site_builder.options import default
 from site_builder.reviews import DISPOSITIONS, Review, ReviewError, dump_review, timestamp
 from site_builder.urls import reviews_dir
 
 PREVIEW_CHARS = 60
 LISTED_IDS = 3  # a campaign's line shows this many tracking numbers, then a count
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
-BY_HELP = "Who acts: 'Name' or 'Name <email>'. [default: git config user.name and user.email]"
-
-
-@dataclass
-class Settings:
-    """The global options, and what they lead to, loaded on first use."""
-
-    repo: Path
-    spool_dir: Path | None
-    branch: str
-    _site: SiteOptions | None = field(default=None, repr=False)
-
-    @property
-    def config_file(self) -> Path:
-        """The site's mkdocs.yml (LAWTRAIL_CONFIG_FILE, as the intake reads it)."""
-        return config_file(self.repo)
-
-    def spool(self) -> Spool:
-        """The intake's spool; an error if it does not exist (a wrong path, most likely)."""
-        directory = spool_dir(self.spool_dir)
-        if not directory.is_dir():
-            raise click.ClickException(
-                f"There is no spool at {directory}. Pass --spool (or set LAWTRAIL_SPOOL_DIR) "
-                "to the directory the intake stores pending reviews in."
-            )
-        try:
-            return Spool(directory)
-        except SpoolError as err:
-            raise click.ClickException(str(err)) from err
-
-    def options(self) -> LawtrailOptions:
-        """The lawtrail plugin's options from the site's mkdocs.yml."""
-        return self.site().lawtrail
-
-    def workspace(self) -> Workspace:
-        """The project checkout to commit to."""
-        return Workspace(self.repo, self.site().drafts_dir, self.branch)
-
-    def today(self) -> dt.date:
-        """Today in the site's time zone: the date decisions and answers carry."""
-        return dt.datetime.now(ZoneInfo(self.options().timezone)).date()
-
-    def site(self) -> SiteOptions:
-        """The site's options, read from its mkdocs.yml once."""
-        if self._site is None:
-            self._site = _load_site(self.config_file)
-        return self._site
 
 
 class _Commands(click.Group):
@@ -113,7 +64,8 @@ class _Commands(click.Group):
     default=DEFAULTS["REPO"],
     show_default=True,
     show_envvar=True,
-    help="The project: its mkdocs.yml, drafts and git repository.",
+    help="The project: its mkdocs.yml, drafts and git repository; or any folder in it "
+    "(lawtrail looks up to the top of the git repository for mkdocs.yml).",
 )
 @click.option(
     "--spool",
@@ -152,9 +104,13 @@ def list_reviews(settings: Settings, slug: str | None) -> None:
     'reviews merge --group' and 'respond'), the ids, draft, submission time, count and
     the first words of the first comment.
     """
-    groups = settings.spool().groups(slug)
+    spool = settings.spool()
+    groups = spool.groups(slug)
     if not groups:
         click.echo("No pending reviews" + (f" of draft {slug}." if slug else "."))
+        meant = did_you_mean(slug, _slugs(settings, spool)) if slug else ""
+        if meant:
+            click.echo(meant.strip(), err=True)
         return
     click.echo("GROUP  ID(S)  DRAFT  SUBMITTED  COUNT  COMMENT")
     for group in groups:
@@ -211,10 +167,14 @@ def show_review(settings: Settings, review_id: str, with_contact: bool) -> None:
     help="Merge every pending copy of this duplicate group (from 'reviews list') as one "
     "review file in one commit. Repeatable.",
 )
-@click.option("--by", metavar="NAME", help=BY_HELP)
+@identity_options
 @click.pass_obj
 def merge_reviews(
-    settings: Settings, review_ids: tuple[str, ...], groups: tuple[str, ...], by: str | None
+    settings: Settings,
+    review_ids: tuple[str, ...],
+    groups: tuple[str, ...],
+    by: str | None,
+    email: str | None,
 ) -> None:
     """Merge pending reviews into the public record.
 
@@ -223,7 +183,7 @@ def merge_reviews(
     """
     if not review_ids and not groups:
         raise click.UsageError("Name the reviews to merge: ID... or --group GROUP.")
-    ws, spool, ids, who = _prepare(settings, review_ids, by, groups)
+    ws, spool, ids, who = _prepare(settings, review_ids, (by, email), groups)
     today = settings.today()
     for review_id in ids:
         sha = merge(ws, spool, review_id, who, today)
@@ -242,10 +202,10 @@ def merge_reviews(
     required=True,
     help="Why, in a few words; published as a count per reason, e.g. 'off-topic'.",
 )
-@click.option("--by", metavar="NAME", help=BY_HELP)
+@identity_options
 @click.pass_obj
 def reject_reviews(
-    settings: Settings, review_ids: tuple[str, ...], reason: str, by: str | None
+    settings: Settings, review_ids: tuple[str, ...], reason: str, by: str | None, email: str | None
 ) -> None:
     """Reject pending reviews, counting them per reason.
 
@@ -253,7 +213,7 @@ def reject_reviews(
     a count of rejected reviews per reason.
     """
     reason = check_reason(reason)
-    ws, spool, ids, who = _prepare(settings, review_ids, by)
+    ws, spool, ids, who = _prepare(settings, review_ids, (by, email))
     today = settings.today()
     for review_id in ids:
         sha = reject(ws, spool, review_id, reason, who, today)
@@ -284,7 +244,7 @@ def reject_reviews(
     metavar="TEXT",
     help="With --amend: why the answer changed, published beneath the new answer.",
 )
-@click.option("--by", metavar="NAME", help=BY_HELP)
+@identity_options
 @click.pass_obj
 def respond_command(
     settings: Settings,
@@ -295,6 +255,7 @@ def respond_command(
     amend: bool,
     reason: str | None,
     by: str | None,
+    email: str | None,
 ) -> None:
     """Answer a comment of a merged review, or every copy of a campaign at once.
 
@@ -311,7 +272,7 @@ def respond_command(
     if reason is not None and not amend:
         raise click.UsageError("--reason goes with --amend, to change an answer already given.")
     ws = settings.workspace()
-    who = ws.identity(by)
+    who = ws.identity(by, email)
     done = respond(ws, comment_id, disposition, text, addressed_in, who, settings.today(), reason)
     what = f"comment {comment_id}"
     if comment_id.startswith("g-"):
@@ -332,7 +293,11 @@ def respond_command(
 
 
 @main.command("check")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a rule is broken.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 when a rule is broken or the structure lint warns.",
+)
 @click.option(
     "--min-days",
     type=click.IntRange(min=1),
@@ -355,7 +320,9 @@ def check_command(
 
     Discussion windows of at least --min-days, no text changed after a window closed,
     no adopted draft with unanswered comments, no answer overdue by more than
-    --overdue-days. Breaches are warnings (exit 0) unless --strict is given.
+    --overdue-days; and the structure of each text: headings that look like articles but
+    are not ("Aricle 5"), numbered paragraphs outside any article. Breaches and structure
+    warnings are warnings (exit 0) unless --strict is given.
     """
     from site_builder.accountability import check_rules, figures
     from site_builder.corpus import load_site_corpus
@@ -370,6 +337,9 @@ def check_command(
     today = dt.datetime.now(ZoneInfo(corpus.timezone)).date()
     errors: list[str] = []
     breaches: list[str] = []
+    findings = [f for _, p in sorted(corpus.drafts.items()) for f in p.draft.findings]
+    for finding in findings:
+        click.echo(f"{finding.source}:{finding.line}: warning: {finding.message} [{finding.rule}]")
     for slug, published in sorted(corpus.drafts.items()):
         draft = published.draft
         if draft.meta.summary == SUMMARY_PLACEHOLDER:
@@ -397,118 +367,27 @@ def check_command(
         raise click.ClickException(
             f"{len(errors)} problem(s) in review files:\n  " + "\n  ".join(errors)
         )
-    summary = f"{len(breaches)} breach(es) of the rules in {len(corpus.drafts)} draft(s)."
-    if breaches and strict:
+    summary = (
+        f"{len(breaches)} breach(es) of the rules and {len(findings)} structure warning(s) "
+        f"in {len(corpus.drafts)} draft(s)."
+    )
+    if (breaches or findings) and strict:
         raise click.ClickException(summary + " (--strict)")
     click.echo(summary, err=True)
 
 
-@main.group()
-def drafts() -> None:
-    """Start drafts and move them through their stages."""
-
-
-@drafts.command("new")
-@click.argument("slug")
-@click.option("--title", required=True, help="The act's title.")
-@click.option("--agency", required=True, help="The body that drafts it.")
-@click.option("--summary", help="A plain-language summary. [default: a placeholder to replace]")
-@click.option("--kind", help="Type of act: law, regulation, order...")
-@click.option("--language", help="BCP 47 code such as en, ru, kk. [default: the site's]")
-@click.pass_obj
-def new_draft_command(
-    settings: Settings,
-    slug: str,
-    title: str,
-    agency: str,
-    summary: str | None,
-    kind: str | None,
-    language: str | None,
-) -> None:
-    """Start a draft in stage initiated.
-
-    Writes drafts/SLUG/draft.md with valid front matter and a skeleton text, and commits it.
-    """
-    ws = settings.workspace()
-    given = dict(title=title, agency=agency, summary=summary, kind=kind, language=language)
-    values = {key: value for key, value in given.items() if value is not None}
-    sha = new_draft(ws, slug, values, ws.identity(None))
-    click.echo(f"Created {ws.label(ws.drafts_dir / slug / 'draft.md')} ({sha[:10]}).")
-
-
-@drafts.command("stage")
-@click.argument("slug")
-@click.argument("stage", type=click.Choice(STAGES))
-@click.option("--opens", type=_DATE, metavar="YYYY-MM-DD", help="First day of the discussion.")
-@click.option("--closes", type=_DATE, metavar="YYYY-MM-DD", help="Last day of the discussion.")
-@click.option(
-    "--min-days",
-    type=click.IntRange(min=1),
-    metavar="DAYS",
-    help="The shortest window allowed, both ends counted. "
-    f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Close the discussion before its window ends (needs --reason).",
-)
-@click.option(
-    "--reason",
-    help="With --force: why the discussion closes early; public, in the commit and on the "
-    "timeline.",
-)
-@click.pass_obj
-def stage_command(
-    settings: Settings,
-    slug: str,
-    stage: str,
-    opens: dt.datetime | None,
-    closes: dt.datetime | None,
-    min_days: int | None,
-    force: bool,
-    reason: str | None,
-) -> None:
-    """Move a draft to another stage.
-
-    Changes 'stage:' (and 'discussion:' when --opens and --closes are given) in the front
-    matter, keeping the rest of the file byte for byte, and commits it. A discussion window
-    is a promise: once it opened it can only be extended, and the draft leaves discussion
-    for revision or adoption after it closed, unless --force is given with a public --reason.
-    """
-    if (opens is None) != (closes is None):
-        raise click.ClickException("Pass both --opens and --closes, or neither.")
-    if force != (reason is not None):
-        raise click.ClickException(
-            "Pass --force and --reason together: closing a discussion early needs a public "
-            "reason, and a reason is given only for that."
-        )
-    window = (opens.date(), closes.date()) if opens and closes else None
-    minimum = settings.options().min_discussion_days if min_days is None else min_days
-    ws = settings.workspace()
-    sha = move_stage(
-        ws,
-        slug,
-        stage,
-        window,
-        minimum,
-        ws.identity(None),
-        settings.today(),
-        reason=reason,
-        timezone=settings.options().timezone,
-    )
-    click.echo(f"{ws.git('log', '-1', '--format=%s', sha)} ({sha[:10]}).")
-
-
 def _prepare(
-    settings: Settings, review_ids: tuple[str, ...], by: str | None, groups: tuple[str, ...] = ()
+    settings: Settings,
+    review_ids: tuple[str, ...],
+    acting: tuple[str | None, str | None],
+    groups: tuple[str, ...] = (),
 ) -> tuple[Workspace, Spool, list[str], Identity]:
     """Finish what an interrupted run left half-done, then check every id, group and the
     work tree before the first commit, so a typo changes nothing."""
     spool = settings.spool()
     ids = list(dict.fromkeys(review_ids))
     ws = settings.workspace()
-    who = ws.identity(by)
+    who = ws.identity(*acting)
     with ws.locked():  # another moderator's commit may be half-way: wait for it to finish
         for note in settle(ws, spool, who):
             click.echo(note, err=True)
@@ -525,17 +404,14 @@ def _prepare(
     return ws, spool, ids, who
 
 
-def _load_site(config_file: Path) -> SiteOptions:
-    """The options of the site at `config_file`, read without running MkDocs."""
-    if not config_file.is_file():
-        raise click.ClickException(
-            f"There is no {config_file}: pass --repo (or set LAWTRAIL_REPO) to the project "
-            "folder that holds mkdocs.yml and drafts/."
-        )
+def _slugs(settings: Settings, spool: Spool) -> list[str]:
+    """The drafts with pending reviews, and those of the project if it is found."""
+    slugs = {review.draft for review in spool.pending()}
     try:
-        return load_site_options(config_file)
-    except OptionsError as err:
-        raise click.ClickException(str(err)) from err
+        drafts_dir = settings.site().drafts_dir
+    except click.ClickException:  # listing needs only the spool: no project is fine
+        return sorted(slugs)
+    return sorted(slugs | {p.name for p in drafts_dir.glob("*") if (p / "draft.md").is_file()})
 
 
 def _preview(review: Review) -> str:
@@ -558,6 +434,8 @@ def _count(number: int, noun: str) -> str:
 def _indent(err: Exception) -> str:
     return str(err).replace("\n", "\n  ")
 
+
+main.add_command(drafts)
 
 if __name__ == "__main__":
     main(prog_name="lawtrail")

@@ -98,11 +98,7 @@ def move_stage(
         reason = _check_reason(reason)
     with ws.locked():
         if not SLUG.fullmatch(slug) or not path.is_file():
-            raise ModerationError(
-                f"There is no draft '{slug}' ({label} does not exist); see "
-                f"{ws.label(ws.drafts_dir)}/ for the drafts, or create it with "
-                "'lawtrail drafts new'."
-            )
+            raise ws.no_draft(slug)
         ws.ready([path])
         try:
             text = path.read_bytes().decode("utf-8")

@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from intake.spool import Decided, Group, Spool, SpoolError
-from intake.workspace import Identity, ModerationError, Workspace
+from intake.workspace import Identity, ModerationError, Workspace, closest, did_you_mean
 from site_builder.campaigns import GROUP_ID, combine, group_id
 from site_builder.frontmatter import SLUG
 from site_builder.reviews import (
@@ -56,7 +56,7 @@ from site_builder.reviews import (
     read_merged,
     read_reviews,
 )
-from site_builder.urls import review_file, reviews_dir
+from site_builder.urls import REVIEWS_DIR, review_file, reviews_dir
 
 __all__ = [
     "Answered",
@@ -88,9 +88,11 @@ def pending_review(spool: Spool, review_id: str) -> Review:
         )
     review = spool.get(review_id)
     if review is None:
+        close = did_you_mean(review_id, [r.id for r in spool.pending()])
         raise ModerationError(
-            f"There is no review {review_id} in the spool at {spool.directory}; check the "
-            "number with 'lawtrail reviews list', or pass --spool the intake's spool directory."
+            f"There is no review {review_id} in the spool at {spool.directory}.{close} Check "
+            "the number with 'lawtrail reviews list', or pass --spool the intake's spool "
+            "directory."
         )
     done = spool.decision(review_id)
     if done is not None:
@@ -116,9 +118,11 @@ def pending_group(spool: Spool, key: str) -> Group:
         )
     group = spool.group(key)
     if group is None:
+        close = did_you_mean(key, [g.key for g in spool.groups()])
         raise ModerationError(
             f"No pending review in the spool at {spool.directory} is in group {key}: its "
-            "copies were all merged or rejected, or the id is mistyped ('lawtrail reviews list')."
+            "copies were all merged or rejected, or the id is mistyped ('lawtrail reviews "
+            f"list').{close}"
         )
     return group
 
@@ -568,9 +572,12 @@ def _merged_file(ws: Workspace, review_id: str, comment: str) -> Path:
             f"Review {review_id} is merged twice: {', '.join(map(ws.label, found))}."
         )
     where = ws.label(ws.drafts_dir) + "/*/reviews"
+    merged = [path.stem for path in ws.drafts_dir.glob(f"*/{REVIEWS_DIR}/*.yml")]
+    close = closest(review_id, [stem for stem in merged if REVIEW_ID.fullmatch(stem)])
+    meant = f" Did you mean {close}-{comment.rpartition('-')[2]}?" if close else ""
     raise ModerationError(
         f"There is no merged review {review_id} in {where}, so comment {comment} "
-        f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'."
+        f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'.{meant}"
     )
 
 

@@ -13,9 +13,11 @@ second waits, then sees the first one's commit. The lock is released with the pr
 
 from __future__ import annotations
 
+import difflib
 import fcntl
 import os
 import re
+import shlex
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -26,7 +28,9 @@ from intake.journal import fsync_dir
 from site_builder.errors import LawtrailError
 
 LOCK_FILE = "lawtrail.lock"
+LISTED_DRAFTS = 10  # an unknown slug's error lists the drafts up to this many
 _BY = re.compile(r"\s*(?P<name>[^<>\r\n]+?)\s*(?:<(?P<email>[^<>\s]*)>)?\s*")
+_EMAIL = re.compile(r"[^@<>\s]+@[^@<>\s]+")
 
 
 class ModerationError(LawtrailError):
@@ -99,8 +103,13 @@ class Workspace:
         finally:
             os.close(fd)
 
-    def ready(self, paths: Sequence[Path]) -> None:
+    def ready(self, paths: Sequence[Path], own: Sequence[Path] = ()) -> None:
         """Check the work tree is on the branch, clean, and has no stray file under `paths`.
+
+        Args:
+            paths: files and folders lawtrail will write; untracked files there are refused.
+            own: files whose uncommitted changes the command itself commits
+                (`drafts revise`); changes anywhere else are refused.
 
         Raises:
             ModerationError: naming the problem and the git command that fixes it.
@@ -120,26 +129,34 @@ class Workspace:
         if status.returncode:
             raise ModerationError(f"git status failed in {self.root}: {status.stderr.strip()}")
         changed, untracked = _parse_status(status.stdout)
+        mine = {self._relative(path) for path in own}
+        changed = [path for path in changed if path not in mine]
         if changed:
             raise ModerationError(
-                f"{self.root} has uncommitted changes ({_names(changed)}); commit or stash "
-                "them first, so that lawtrail's commit holds only its own change."
+                f"{self.root} has uncommitted changes ({_names(changed)}); lawtrail's commit "
+                "must hold only its own change. Set them aside with "
+                f"'git -C {_quoted(str(self.root))} stash push -- {_quoted(*changed)}' (and "
+                "bring them back afterwards with 'git stash pop'), or commit them first with "
+                f"'git -C {_quoted(str(self.root))} commit -m \"...\" -- {_quoted(*changed)}'."
             )
         prefixes = [self._relative(p) for p in paths]
         stray = [u for u in untracked if any(_under(u, prefix) for prefix in prefixes)]
         if stray:
             raise ModerationError(
-                f"Untracked files where lawtrail would write ({_names(stray)}); commit, move "
-                "or delete them first."
+                f"Untracked files where lawtrail would write ({_names(stray)}); set them aside "
+                f"with 'git -C {_quoted(str(self.root))} stash push --include-untracked -- "
+                f"{_quoted(*stray)}', or move or delete them first."
             )
 
-    def identity(self, by: str | None) -> Identity:
-        """Who acts: `--by "Name"` or `--by "Name <email>"`, else git's user.name/email.
+    def identity(self, by: str | None, email: str | None = None) -> Identity:
+        """Who acts: `--by "Name"` or `--by "Name <email>"` and `--email`, else git's
+        user.name and user.email.
 
         Raises:
-            ModerationError: nobody named, or `by` is not a name.
+            ModerationError: nobody named, `by` is not a name, or no e-mail address (a
+                commit by "Name <>" would name nobody to ask).
         """
-        name, email = "", None
+        name, given = "", None
         if by is not None:
             match = _BY.fullmatch(by)
             if match is None:
@@ -147,13 +164,48 @@ class Workspace:
                     f"--by {by!r} is not a name; expected 'Jane Doe' or "
                     "'Jane Doe <jane@example.org>'."
                 )
-            name, email = match["name"], match["email"]
-        name = name or self._config("user.name")
+            name, given = match["name"], match["email"]
+        if given is not None and email is not None and given != email:
+            raise ModerationError(
+                f"--by names the e-mail {given!r} and --email {email!r}; give it once."
+            )
+        name = name or self.config("user.name")
         if not name:
             raise ModerationError(
-                "Who is acting? Pass --by NAME, or set 'git config user.name' in the project."
+                'Who is acting? Pass --by "Your Name" and --email you@example.org, or set '
+                'them once for this repository: git config user.name "Your Name" and '
+                "git config user.email you@example.org."
             )
-        return Identity(name, self._config("user.email") if email is None else email)
+        address = (email if email is not None else given) or self.config("user.email")
+        if not address or not _EMAIL.fullmatch(address):
+            found = f"{address!r} is not an e-mail address" if address else "there is no e-mail"
+            raise ModerationError(
+                f"The commit needs its author's e-mail, and {found}. Pass --email "
+                "you@example.org, or set it once for this repository: "
+                "git config user.email you@example.org."
+            )
+        return Identity(name, address)
+
+    def slugs(self) -> list[str]:
+        """The drafts in the work tree: the folders of `drafts_dir` holding a draft.md."""
+        if not self.drafts_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.drafts_dir.iterdir() if (p / "draft.md").is_file())
+
+    def no_draft(self, slug: str) -> ModerationError:
+        """The error for a draft that is not there, with the likeliest one meant."""
+        path = self.label(self.drafts_dir / slug / "draft.md")
+        known = self.slugs()
+        if not known:
+            listed = "There are no drafts yet."
+        elif len(known) <= LISTED_DRAFTS:
+            listed = f"The drafts are: {', '.join(known)}."
+        else:
+            listed = f"See {self.label(self.drafts_dir)}/ for the {len(known)} drafts."
+        return ModerationError(
+            f"There is no draft '{slug}' ({path} does not exist).{did_you_mean(slug, known)} "
+            f"{listed} Start a new one with 'lawtrail drafts new'."
+        )
 
     def resolve_commit(self, revision: str) -> str:
         """The full sha of an existing commit named by `revision` (a sha, tag or branch).
@@ -209,22 +261,41 @@ class Workspace:
             raise ModerationError(f"Nothing to commit: {message!r} changes no file.")
         relative = [self._relative(path) for path in changes]
         created: list[Path] = []
-        ident = {
-            "GIT_AUTHOR_NAME": who.name,
-            "GIT_AUTHOR_EMAIL": who.email,
-            "GIT_COMMITTER_NAME": who.name,
-            "GIT_COMMITTER_EMAIL": who.email,
-        }
         try:
             for path, data in changes.items():
                 created.extend(_make_dirs(path.parent))
                 write_atomic(path, data)
             self.git("add", "--", *relative)
-            self.git("commit", "--quiet", f"--message={message}", "--", *relative, env=ident)
+            self.git("commit", "--quiet", f"--message={message}", "--", *relative, env=_ident(who))
         except BaseException:  # Ctrl-C too: never leave a half-made change behind
             self._undo(old, relative, created)
             raise
         return self.git("rev-parse", "HEAD")
+
+    def commit_files(self, paths: Sequence[Path], message: str, who: Identity) -> str:
+        """Commit exactly `paths` as they are in the work tree (edited, new or deleted);
+        returns the new commit's sha. On failure the index is put back; the files are
+        the drafter's and stay as they are. Call under `locked()`, after `ready()`."""
+        relative = [self._relative(path) for path in paths]
+        try:
+            self.git("add", "--all", "--", *relative)
+            self.git("commit", "--quiet", f"--message={message}", "--", *relative, env=_ident(who))
+        except BaseException:
+            self._undo({}, relative, [])
+            raise
+        return self.git("rev-parse", "HEAD")
+
+    def changed(self, paths: Sequence[Path]) -> list[str]:
+        """The files under `paths` that differ from HEAD (edited, new, deleted), relative
+        to the top of the work tree."""
+        relative = [self._relative(path) for path in paths]
+        status = self._run(
+            "--no-optional-locks", "status", "--porcelain=v1", "-z", "-uall", "--", *relative
+        )
+        if status.returncode:
+            raise ModerationError(f"git status failed in {self.root}: {status.stderr.strip()}")
+        changed, untracked = _parse_status(status.stdout)
+        return sorted({*changed, *untracked})
 
     def _undo(
         self, old: Mapping[Path, bytes | None], relative: list[str], created: list[Path]
@@ -251,7 +322,8 @@ class Workspace:
                 "'drafts_dir' in mkdocs.yml."
             ) from None
 
-    def _config(self, key: str) -> str:
+    def config(self, key: str) -> str:
+        """A git setting of the repository (`git config --get`), or ''."""
         return self._run("config", "--get", key).stdout.strip()
 
     def _run(
@@ -266,6 +338,16 @@ class Workspace:
             env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
             check=False,
         )
+
+
+def _ident(who: Identity) -> dict[str, str]:
+    """The environment that makes `who` a commit's author and committer."""
+    return {
+        "GIT_AUTHOR_NAME": who.name,
+        "GIT_AUTHOR_EMAIL": who.email,
+        "GIT_COMMITTER_NAME": who.name,
+        "GIT_COMMITTER_EMAIL": who.email,
+    }
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -303,6 +385,22 @@ def _parse_status(output: str) -> tuple[list[str], list[str]]:
             if "R" in code or "C" in code:
                 next(entries, None)  # a rename's source path follows
     return changed, untracked
+
+
+def did_you_mean(word: str, known: Sequence[str]) -> str:
+    """ " Did you mean 'x'?" with the closest of `known`, or "" when none is close."""
+    close = closest(word, known)
+    return f" Did you mean '{close}'?" if close else ""
+
+
+def closest(word: str, known: Sequence[str]) -> str | None:
+    """The one of `known` that `word` is most likely a typo of, or None."""
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _quoted(*words: str) -> str:
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def _under(path: str, prefix: str) -> bool:

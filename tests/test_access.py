@@ -136,6 +136,7 @@ FOCUS = """() => {
     name: el.tagName + (el.id ? "#" + el.id : "") + " " +
       (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 40),
     target: el.dataset.ltTarget || null,
+    href: el.getAttribute("href"),
     outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
     shadow: style.boxShadow !== "none",
     shown: box.width > 0 && box.height > 0,
@@ -158,7 +159,9 @@ def press(page: Any, key: str, seen: list[str]) -> dict[str, Any]:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_comment_by_tab_and_enter_alone(browser: Any, sites: dict[str, Any], width: int) -> None:
     """From the page's skip link to the tracking number by Tab and Enter (and typing),
-    with focus visibly moving on every press."""
+    with focus visibly moving on every press. The Comment buttons are one Tab stop (the
+    arrow keys move between them, see test_keyboard.py); following an element's link makes
+    its button that stop, so Tab and Enter alone reach any element's."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(sites["urls"]["en"] + sites["pages"]["draft"])
@@ -167,11 +170,17 @@ def test_comment_by_tab_and_enter_alone(browser: Any, sites: dict[str, Any], wid
     skip = press(page, "Tab", seen)
     assert skip["name"].startswith("A "), "the first Tab stop is the skip link"
     page.keyboard.press("Enter")  # skip to the text
-    for _ in range(60):
+    for _ in range(40):
+        if press(page, "Tab", seen)["href"] == "#art_2__para_2":
+            break
+    else:
+        pytest.fail("Tab never reached the link of Article 2(2): " + " | ".join(seen))
+    page.keyboard.press("Enter")  # follow the link: the page now points at Article 2(2)
+    for _ in range(3):
         if press(page, "Tab", seen)["target"] == "art_2__para_2":
             break
     else:
-        pytest.fail("Tab never reached the Comment button of Article 2(2): " + " | ".join(seen))
+        pytest.fail("Tab did not lead to the Comment button of Article 2(2): " + " | ".join(seen))
     page.keyboard.press("Enter")
     assert page.evaluate(FOCUS)["name"].startswith("TEXTAREA#lt-c-body")
     page.keyboard.type("Ten working days is still too long.")

@@ -8,6 +8,7 @@ import { clearErrors, clearFieldError, onSubmit, setStatus } from "./api.js";
 import { hideOffer } from "./offer.js";
 import { findQuote, highlight } from "./quote.js";
 import { n, t } from "./i18n.js";
+import { makeCurrent } from "./roving.js";
 import { MESSAGES, firstBlock, isHeading, ui, uiLang } from "./state.js";
 import { loadDraft, saveDraft } from "./storage.js";
 import { ownName, targetName } from "./targets.js";
@@ -115,6 +116,7 @@ export function openForm(el, found, opener) {
     ui.target.range = found.range;
   }
   ui.opener = opener || ui.buttons[el.id] || null;
+  makeCurrent(el);
 
   placeForm(el);
   form.success.hidden = true;

@@ -6,7 +6,8 @@
  *        data-lt-max-body data-lt-language>
  * (data-lt-max-body: characters per comment, from the builder's limits; never copied here;
  * data-lt-language: only on a parallel language version's page, whose words quotes are).
- * This script gives every structural element (.lt-el) a "Comment" button, offers
+ * This script gives every structural element (.lt-el) a "Comment" button (the buttons
+ * together take one Tab stop, moved along by the arrow keys), offers
  * "Comment on this quote" for words selected inside one element, and runs one comment form
  * (cloned from <template id="lt-comment-template">) that moves next to the element
  * commented on and posts JSON to the intake.
@@ -17,13 +18,14 @@
  *
  * ES modules served as they are (no build step, no dependencies); this one starts the
  * widget on each page: state.js holds what they share, targets.js the Comment buttons,
- * quote.js and offer.js selected words, form.js the form, storage.js unsent text, api.js
- * the request.
+ * roving.js their keys, quote.js and offer.js selected words, form.js the form,
+ * storage.js unsent text, api.js the request.
  */
 
 import { buildForm, closeForm, inForm } from "./form.js";
 import { buildOffer, hideOffer, scheduleOffer } from "./offer.js";
 import { t } from "./i18n.js";
+import { KEYS_HINT_ID, followHash } from "./roving.js";
 import { ICON, setUi, ui, uiLang } from "./state.js";
 import { markSavedDrafts } from "./storage.js";
 import { addButtons } from "./targets.js";
@@ -72,6 +74,21 @@ function addNote(root, phase) {
       .replace("%(button)s", button);
   }
   root.parentNode.insertBefore(note, root);
+  if (phase === "open" && !touchOnly()) {
+    // Said once here and given to every Comment button as its description; not on a
+    // phone or tablet without a keyboard, where it would only be in the way.
+    var keys = document.createElement("p");
+    keys.className = "lt-comment-note lt-comment-keys";
+    keys.id = KEYS_HINT_ID;
+    keys.setAttribute("data-lt-ui", "");
+    keys.lang = uiLang();
+    keys.textContent = t("By keyboard: Tab reaches one Comment button, the arrow keys move to the others, Enter opens the form.");
+    root.parentNode.insertBefore(keys, root);
+  }
+}
+
+function touchOnly() {
+  return !!(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
 }
 
 function escapeHtml(text) {
@@ -131,6 +148,7 @@ function bindGlobals() {
   document.addEventListener("pointerup", release, true);
   document.addEventListener("pointercancel", release, true);
   window.addEventListener("resize", function () { hideOffer(false); });
+  window.addEventListener("hashchange", followHash);
 }
 
 /* ---------------------------------------------------------------- start */

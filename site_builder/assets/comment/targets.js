@@ -6,6 +6,7 @@
 
 import { openForm } from "./form.js";
 import { t } from "./i18n.js";
+import { KEYS_HINT_ID, startRoving } from "./roving.js";
 import { ICON, firstBlock, isHeading, ui, uiLang } from "./state.js";
 
 /* ---------------------------------------------------------------- naming elements */
@@ -36,15 +37,17 @@ export function ownName(el) {
 
 /* ---------------------------------------------------------------- Comment buttons */
 
+/* One button per element; together they take one Tab stop (roving.js). */
 export function addButtons(root) {
   var elements = root.querySelectorAll(".lt-el[id]");
   for (var i = 0; i < elements.length; i++) {
     addButton(elements[i]);
   }
+  startRoving(root);
 }
 
 /* The button goes after the element's own text (inside a heading, or after a paragraph's
-   first <p>), so Tab reaches it right after that text and before nested points. */
+   first <p>), so it comes right after that text and before nested points. */
 function addButton(el) {
   var button = document.createElement("button");
   button.type = "button";
@@ -54,6 +57,9 @@ function addButton(el) {
   button.setAttribute("aria-label", buttonName(el));
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "lt-comment");
+  if (document.getElementById(KEYS_HINT_ID)) {
+    button.setAttribute("aria-describedby", KEYS_HINT_ID); // the keys, said above the text
+  }
   button.lang = uiLang();
   button.innerHTML = ICON + '<span class="lt-cbtn__text"></span>';
   button.lastChild.textContent = t("Comment");

@@ -146,9 +146,8 @@ def test_select_a_quote_and_comment_on_it(page: Any, served: tuple[str, Path, st
     )
     offer = page.wait_for_selector("button.lt-quote-offer", state="visible")
     offer.click()
-    assert (
-        page.locator(".lt-form-quote__text").inner_text().strip().strip('“”"') == "15 working days"
-    )
+    assert page.input_value("#lt-c-quote") == "15 working days"
+    assert page.locator(".lt-quote-match").inner_text() == "Found in Article 2, paragraph 2."
     page.fill("#lt-c-body", "Say 5 working days.")
     page.fill("#lt-c-suggestion", "5 working days")
     page.check("#lt-c-consent")
@@ -260,3 +259,107 @@ def test_elements_are_named_by_the_labels_the_builder_wrote(
     )
     # The limit the page states (data-lt-max-body) reaches the form's module.
     assert page.locator(".lt-counter").inner_text() == "5,000 characters left"
+
+
+# The words the CSS Custom Highlight API marks in the text, or None.
+MARKED = """() => {
+  const mark = CSS.highlights.get('lt-quote');
+  return mark && mark.size ? [...mark][0].toString() : null;
+}"""
+
+
+def test_type_a_quote_by_keyboard(page: Any, served: tuple[str, Path, str]) -> None:
+    """Words typed into the quote field, in another case and spacing, are found in the
+    element and marked there; the review carries the element's own words as the quote,
+    with the words around them, as for selected words."""
+    url, spool, _ = served
+    page.goto(url + "/drafts/fees/#art_2__para_2")  # a link to the paragraph
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    focused = "() => document.activeElement.dataset.ltTarget || document.activeElement.id"
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused) == "art_2__para_2":
+            break
+    else:
+        pytest.fail("Tab did not reach the Comment button of the paragraph linked to")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(focused) == "lt-c-quote"
+    page.keyboard.type("15 Working  days")
+    match = page.wait_for_selector(".lt-quote-match--found")
+    assert match.inner_text() == "Found in Article 2, paragraph 2."
+    assert match.get_attribute("aria-live") == "polite"
+    assert page.evaluate(MARKED) == "15 working days"
+    page.keyboard.press("Tab")  # "Comment on the whole of paragraph 2 instead"
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "lt-c-body"
+    page.keyboard.type("Say 5 working days.")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused) == "lt-c-consent":
+            break
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
+    target = Spool(spool).get(tracking).to_data()["comments"][0]["target"]
+    assert target["eid"] == "art_2__para_2"
+    assert target["quote"]["exact"] == "15 working days"
+    assert target["quote"]["prefix"].endswith("due within ")
+    assert target["quote"]["suffix"].startswith(" of the request")
+    assert page.evaluate(MARKED) is None
+
+
+def test_type_a_quote_on_a_phone(browser: Any, served: tuple[str, Path, str]) -> None:
+    """On a 360 px touch screen, tapping and typing words of a point quotes them on its
+    paragraph, and the message names the point they are in."""
+    url, spool, _ = served
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+    page = context.new_page()
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.locator('button.lt-cbtn[data-lt-target="art_2__para_1"]').tap()
+    page.locator("#lt-c-quote").tap()
+    page.keyboard.insert_text("The schedule")  # as a phone keyboard or a paste puts it in
+    match = page.wait_for_selector(".lt-quote-match--found")
+    assert match.inner_text() == "Found in Article 2, paragraph 1, point 2."
+    assert page.evaluate(MARKED) == "the schedule"
+    page.locator("#lt-c-body").tap()
+    page.keyboard.insert_text("Publish it a month ahead.")
+    page.locator("#lt-c-consent").tap()
+    page.locator(".lt-form-submit").tap()
+    tracking = page.wait_for_selector("strong.lt-tracking").inner_text()
+    target = Spool(spool).get(tracking).to_data()["comments"][0]["target"]
+    assert target["eid"] == "art_2__para_1"
+    assert target["quote"]["exact"] == "the schedule"
+    context.close()
+
+
+def test_words_not_in_the_element_are_not_sent(page: Any, served: tuple[str, Path, str]) -> None:
+    """Typed words the element does not hold are said to be missing, nothing is marked,
+    and the comment is not sent until they are corrected or the field is emptied."""
+    url, _, _ = served
+    posts: list[Any] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.click('button.lt-cbtn[data-lt-target="art_1__para_1"]')
+    page.fill("#lt-c-quote", "ferries and boats")
+    match = page.wait_for_selector(".lt-quote-match--missing")
+    assert match.inner_text().startswith("Not found in Article 1, paragraph 1.")
+    assert page.evaluate(MARKED) is None
+    page.fill("#lt-c-body", "Include ferries.")
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+    error = page.wait_for_selector("#lt-c-quote-error:visible")
+    assert error.inner_text().startswith("These words do not occur in Article 1, paragraph 1.")
+    assert page.get_attribute("#lt-c-quote", "aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.id") == "lt-c-quote"
+    assert posts == []
+    page.click(".lt-form-quote__remove")  # "Comment on the whole of paragraph 1 instead"
+    assert page.input_value("#lt-c-quote") == ""
+    page.click(".lt-form-submit")
+    page.wait_for_selector("strong.lt-tracking")
+    assert [json.loads(p.post_data)["comments"][0]["target"] for p in posts] == [
+        {"eid": "art_1__para_1"}
+    ]

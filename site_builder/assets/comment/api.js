@@ -6,6 +6,7 @@
 
 import { field, length, resetForm, value } from "./form.js";
 import { highlight } from "./quote.js";
+import { quoteError } from "./quoting.js";
 import { n, t } from "./i18n.js";
 import { KEPT, MESSAGES, ui } from "./state.js";
 import { clearDraft } from "./storage.js";
@@ -52,6 +53,10 @@ export function clearErrors() {
 /* Check what the browser can check; returns the first field in error, or null. */
 function validate() {
   var errors = [];
+  var quote = quoteError();
+  if (quote) {
+    errors.push([field("quote"), quote]); // never sent: the server would refuse it too
+  }
   var body = field("body");
   var over = length(body.value) - ui.maxBody;
   if (!body.value.trim()) {
@@ -81,7 +86,7 @@ function inputForServerField(path) {
   }
   var name = String(path).replace(/^comments\[\d+\]\./, "");
   var map = {
-    "body": "body", "suggestion": "suggestion", "rationale": "rationale",
+    "body": "body", "suggestion": "suggestion", "rationale": "rationale", "target.quote.exact": "quote",
     "author.name": "name", "author.organization": "organization", "contact.email": "email"
   };
   return map[name] ? field(map[name]) : null;

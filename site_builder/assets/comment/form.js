@@ -1,17 +1,18 @@
 /* Lawtrail comment widget: the one comment form, moved next to the element commented on.
  *
- * Cloned from <template id="lt-comment-template">; opening, closing, the quote line, the
- * character counter.
+ * Cloned from <template id="lt-comment-template">; opening, closing, the character counter
+ * (the quote field is quoting.js's).
  */
 
 import { clearErrors, clearFieldError, onSubmit, setStatus } from "./api.js";
 import { hideOffer } from "./offer.js";
-import { findQuote, highlight } from "./quote.js";
-import { n, t } from "./i18n.js";
+import { highlight } from "./quote.js";
+import { bindQuoteField, checkQuote, clearQuote, putQuote, restoreQuote } from "./quoting.js";
+import { n } from "./i18n.js";
 import { makeCurrent } from "./roving.js";
 import { MESSAGES, firstBlock, isHeading, ui, uiLang } from "./state.js";
 import { loadDraft, saveDraft } from "./storage.js";
-import { ownName, targetName } from "./targets.js";
+import { targetName } from "./targets.js";
 
 /* ---------------------------------------------------------------- the form */
 
@@ -29,8 +30,7 @@ export function buildForm(root) {
     box: box,
     form: form,
     targetName: box.querySelector(".lt-form-target__name"),
-    quoteBox: box.querySelector(".lt-form-quote"),
-    quoteText: box.querySelector(".lt-form-quote__text"),
+    quoteMatch: box.querySelector(".lt-quote-match"),
     quoteRemove: box.querySelector(".lt-form-quote__remove"),
     status: box.querySelector(".lt-form-status"),
     counter: box.querySelector(".lt-counter"),
@@ -52,7 +52,7 @@ export function buildForm(root) {
   });
   box.querySelector(".lt-form-cancel").addEventListener("click", function () { closeForm(); });
   box.querySelector(".lt-form-close").addEventListener("click", function () { closeForm(); });
-  box.querySelector(".lt-form-quote__remove").addEventListener("click", removeQuote);
+  bindQuoteField(parts);
   return parts;
 }
 
@@ -87,7 +87,8 @@ export function value(name) {
 }
 
 /* Open (or move) the form for an element; `found` carries a quote when words were
-   selected. Text typed for this element earlier (even before a reload) comes back. */
+   selected. Text typed for this element earlier (even before a reload) comes back, the
+   quote field's too. */
 export function openForm(el, found, opener) {
   if (!ui.form) {
     return;
@@ -106,14 +107,13 @@ export function openForm(el, found, opener) {
       fillForm(saved);
       restored = hasText(saved);
     }
-    ui.target = { el: el, quote: null, range: null };
-    if (!found && saved && saved.quote) {
-      found = findQuote(el, saved.quote);
+    ui.target = { el: el, quote: null, range: null, count: 0 };
+    if (!found && saved) {
+      restoreQuote(el, saved);
     }
   }
   if (found) {
-    ui.target.quote = found.quote;
-    ui.target.range = found.range;
+    putQuote(found);
   }
   ui.opener = opener || ui.buttons[el.id] || null;
   makeCurrent(el);
@@ -123,7 +123,7 @@ export function openForm(el, found, opener) {
   form.form.hidden = false;
   form.box.hidden = false;
   form.targetName.textContent = targetName(el);
-  showQuote();
+  checkQuote();
   markExpanded(el);
   updateCounter(false);
   if (!same) {
@@ -186,24 +186,9 @@ function markExpanded(el) {
   }
 }
 
-function showQuote() {
-  var quote = ui.target.quote;
-  ui.form.quoteBox.hidden = !quote;
-  ui.form.quoteText.textContent = quote ? quote.exact : "";
-  ui.form.quoteRemove.textContent = t("Comment on the whole of %(name)s instead", { name: ownName(ui.target.el) });
-  highlight(quote ? ui.target.range : null);
-}
-
-function removeQuote() {
-  ui.target.quote = null;
-  ui.target.range = null;
-  showQuote();
-  saveDraft();
-  field("body").focus();
-}
-
 export function resetForm() {
   TEXT_FIELDS.forEach(function (name) { field(name).value = ""; });
+  clearQuote();
   // Name, organisation and e-mail stay from the last comment: the same person goes on.
   field("consent").checked = false;
   field("website").value = "";

@@ -18,8 +18,8 @@
  *
  * ES modules served as they are (no build step, no dependencies); this one starts the
  * widget on each page: state.js holds what they share, targets.js the Comment buttons,
- * roving.js their keys, quote.js and offer.js selected words, form.js the form,
- * storage.js unsent text, api.js the request.
+ * roving.js their keys, quote.js and offer.js selected words, quoting.js words typed in
+ * the form, form.js the form, storage.js unsent text, api.js the request.
  */
 
 import { buildForm, closeForm, inForm } from "./form.js";

@@ -1,7 +1,8 @@
-/* Lawtrail comment widget: element text, selected quotes and their highlight.
+/* Lawtrail comment widget: element text, selected or typed quotes and their highlight.
  *
  * A quote is a W3C TextQuoteSelector (exact, prefix, suffix) over the element's text with
  * everything the widget added ([data-lt-ui]) left out, so it is the text the server sees.
+ * Whether words were selected or typed, `exact` is always the element's own characters.
  */
 
 
@@ -9,9 +10,11 @@ var QUOTE_CONTEXT = 32;       // prefix/suffix length of a W3C TextQuoteSelector
 
 /* ---------------------------------------------------------------- element text and quotes */
 
+/* Not the draft's words: what this script added, and the "N comments" lists the builder
+   put after commented elements (the server's text of an element has neither). */
 function inUI(node) {
   var el = node.nodeType === 1 ? node : node.parentElement;
-  return !!(el && el.closest("[data-lt-ui]"));
+  return !!(el && el.closest("[data-lt-ui], .lt-thread"));
 }
 
 /* The element's text as textContent gives it, minus what this script added, with where
@@ -170,6 +173,82 @@ export function findQuote(el, quote) {
     quote: { exact: quote.exact, prefix: safePrefix(text, best), suffix: safeSuffix(text, end) },
     range: rangeFromOffsets(content, best, end)
   };
+}
+
+/* ---------------------------------------------------------------- typed quotes */
+
+/* How typed words are compared with the text: runs of spaces and line breaks are one
+   space (as the server compares quotes), letters in any case, and the characters a phone
+   keyboard types in place of typographic ones (straight quotes, a hyphen for a dash, "е"
+   for "ё"). Every character folds to exactly one, so places map back to the text. */
+var FOLD = {
+  "\u2018": "'", "\u2019": "'", "\u201A": "'", "\u201B": "'", "\u2032": "'",
+  "\u201C": "\"", "\u201D": "\"", "\u201E": "\"", "\u201F": "\"", "\u2033": "\"",
+  "\u00AB": "\"", "\u00BB": "\"",
+  "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+  "\u2212": "-", "\u0451": "\u0435"
+};
+
+/* The folded text and, for each of its characters, where it starts and ends in `text`. */
+function folded(text) {
+  var chars = [];
+  var starts = [];
+  var ends = [];
+  for (var i = 0; i < text.length; i++) {
+    var c = text.charAt(i);
+    if (/\s/.test(c)) {
+      if (chars.length && chars[chars.length - 1] === " ") {
+        ends[ends.length - 1] = i + 1;
+        continue;
+      }
+      c = " ";
+    }
+    var lower = c.toLowerCase();
+    lower = lower.length === 1 ? lower : c; // "İ" lowers to two characters: keep it
+    chars.push(FOLD[lower] || lower);
+    starts.push(i);
+    ends.push(i + 1);
+  }
+  return { text: chars.join(""), starts: starts, ends: ends };
+}
+
+/* Words typed or pasted by the reader, found in the element's text: {quote, range, count}
+   for the first place they occur (count: in how many places), or null when they do not. */
+export function findTyped(el, typed) {
+  var needle = folded(typed.normalize ? typed.normalize("NFC") : typed).text.trim();
+  if (!needle) {
+    return null;
+  }
+  var content = elementText(el);
+  var hay = folded(content.text);
+  var at = hay.text.indexOf(needle);
+  if (at < 0) {
+    return null;
+  }
+  var count = 0;
+  for (var next = at; next >= 0; next = hay.text.indexOf(needle, next + needle.length)) {
+    count++;
+  }
+  var start = hay.starts[at];
+  var end = hay.ends[at + needle.length - 1];
+  var text = content.text;
+  return {
+    quote: { exact: text.slice(start, end), prefix: safePrefix(text, start), suffix: safeSuffix(text, end) },
+    range: rangeFromOffsets(content, start, end),
+    count: count
+  };
+}
+
+/* The innermost element inside `el` (or `el` itself) holding all of a range: a point of
+   the paragraph commented on, say. */
+export function structuralIn(range, el) {
+  var inner = range ? structuralAncestor(range.commonAncestorContainer, el) : null;
+  return inner && el.contains(inner) ? inner : el;
+}
+
+/* Whether typed words are, once folded, the same as a quote's. */
+export function sameWords(typed, exact) {
+  return folded(typed.trim()).text === folded(exact.trim()).text;
 }
 
 /* Mark the quoted words while the form is open, where the browser can (CSS Custom

@@ -36,6 +36,9 @@ export function saveDraft() {
   if (ui.target.quote) {
     saved.quote = ui.target.quote;
   }
+  if (field("quote").value.trim()) {
+    saved.quoteText = field("quote").value;
+  }
   try {
     if (any) {
       window.localStorage.setItem(storeKey(ui.target.el.id), JSON.stringify(saved));

@@ -181,5 +181,6 @@ def stage_command(
         settings.today(),
         reason=reason,
         timezone=settings.options().timezone,
+        language=settings.site().language,
     )
     click.echo(f"{ws.git('log', '-1', '--format=%s', sha)} ({sha[:10]}).")

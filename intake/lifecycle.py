@@ -18,7 +18,15 @@ import yaml
 from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
 from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG, DiscussionWindow, DraftMeta
-from site_builder.lifecycle import CLOSING, FORCED_TRAILER, State, judge, window_change
+from site_builder.i18n import shipped, translations
+from site_builder.lifecycle import (
+    CLOSING,
+    FORCED_TRAILER,
+    STAGE_LABELS,
+    State,
+    judge,
+    window_change,
+)
 
 SUMMARY_PLACEHOLDER = (
     "Replace this placeholder with a plain-language summary: what the act changes, "
@@ -75,6 +83,7 @@ def move_stage(
     *,
     reason: str | None = None,
     timezone: str = "UTC",
+    language: str = "en",
 ) -> str:
     """Change a draft's `stage` (and `discussion` window) and commit; returns the sha.
 
@@ -87,6 +96,8 @@ def move_stage(
         today: the day of the move in the site's time zone (`timezone`, for messages).
         reason: the public reason for closing a discussion early (`--force`); recorded in
             the commit as its `Lawtrail-Forced:` trailer.
+        language: the site's language (`theme.language`): the commit message is in the
+            draft's `language:`, else in this one.
 
     Raises:
         ModerationError: a move the lifecycle or the window rules forbid, a missing or
@@ -126,7 +137,7 @@ def move_stage(
                 f"{label}: the front matter is laid out in a way lawtrail cannot change "
                 "safely; edit 'stage:' by hand and commit."
             )
-        message = _message(slug, old, new, today, reason)
+        message = _message(slug, old, new, today, reason, meta.language or language)
         return ws.commit({path: edited.encode("utf-8")}, message, who)
 
 
@@ -183,26 +194,38 @@ def _check_rules(old: State, new: State, move: Move) -> None:
         raise ModerationError(f"{move.label}: this move {problem.text}.")
 
 
-def _message(slug: str, old: State, new: State, today: dt.date, reason: str | None) -> str:
-    """The commit message: what the move did to the stage or the window, and a forced
-    move's public reason as its trailer."""
+def _message(
+    slug: str, old: State, new: State, today: dt.date, reason: str | None, language: str
+) -> str:
+    """The commit message in the draft's language (the timeline and the feeds publish it as
+    part of the draft): what the move did to the stage or the window, and a forced move's
+    public reason as its trailer (whose name is for machines, so never translated)."""
+    _ = translations(language).gettext
     window = new.window
     change = window_change(old, new, today)
     if new.stage != old.stage or window is None:
-        subject = f"Move {slug} to stage {new.stage}"
+        stage = str(new.stage)
+        if shipped(language) != "en" and stage in STAGE_LABELS:
+            stage = _(STAGE_LABELS[stage])
+        subject = _("Move %(slug)s to stage %(stage)s") % {"slug": slug, "stage": stage}
     elif change == "extended":
-        subject = f"Extend the discussion of {slug} to {window.closes}"
-    elif change == "new":
-        subject = f"Open a new discussion of {slug}: {window.opens} to {window.closes}"
+        subject = _("Extend the discussion of %(slug)s to %(closes)s") % {
+            "slug": slug,
+            "closes": window.closes,
+        }
     else:
-        subject = f"Change the discussion window of {slug} to {window.opens} to {window.closes}"
+        dates = {"slug": slug, "opens": window.opens, "closes": window.closes}
+        if change == "new":
+            subject = _("Open a new discussion of %(slug)s: %(opens)s to %(closes)s") % dates
+        else:
+            subject = (
+                _("Change the discussion window of %(slug)s to %(opens)s to %(closes)s") % dates
+            )
     if reason is None or old.window is None:
         return subject
-    closes = old.window.closes
-    return (
-        f"{subject}\n\nThe discussion was to run until {closes}; it is closed early, on "
-        f"{today}.\n\n{FORCED_TRAILER}: {reason}"
-    )
+    early = _("The discussion was to run until %(closes)s; it is closed early, on %(today)s.")
+    early %= {"closes": old.window.closes, "today": today}
+    return f"{subject}\n\n{early}\n\n{FORCED_TRAILER}: {reason}"
 
 
 def _check_reason(reason: str) -> str:

@@ -32,6 +32,16 @@ from site_builder.i18n import N_
 FORCED_TRAILER = "Lawtrail-Forced"
 _FORCED_LINE = re.compile(rf"^{FORCED_TRAILER}:[ \t]*(\S[^\r\n]*?)[ \t]*\r?$", re.M)
 # Stages that end a discussion by deciding on the text.
+# English msgids: pages show them in the site's language, stage commits in the draft's.
+STAGE_LABELS = {
+    "initiated": N_("Initiated"),
+    "discussion": N_("In public discussion"),
+    "revision": N_("Under revision"),
+    "adopted": N_("Adopted"),
+    "withdrawn": N_("Withdrawn"),
+    "removed": N_("Removed from the repository"),
+}
+
 CLOSING = frozenset({"revision", "adopted"})
 
 

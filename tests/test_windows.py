@@ -296,3 +296,22 @@ def test_the_build_warns_of_hand_made_breaches_and_strict_fails(tmp_path: Path) 
     strict = repo.build(site="strict")
     assert strict.returncode == 1
     assert "1 breach(es) of the consultation rules" in strict.output
+
+
+def test_a_stage_move_is_recorded_in_the_drafts_own_language(tmp_path: Path) -> None:
+    """A Russian draft on an English site is moved with a Russian commit message (it is
+    published with the draft, marked ru, on its timeline and in its feed); the forced
+    trailer keeps its machine-read name."""
+    project = make_project(tmp_path)
+    ok(project.lawtrail("drafts", "new", "lesa", "--title", "О лесах", "--agency",
+                        "Министерство экологии", "--language", "ru"))  # fmt: skip
+    ok(project.lawtrail("drafts", "stage", "lesa", "discussion",
+                        "--opens", day(0), "--closes", day(28)))  # fmt: skip
+    subject = project.repo.git("log", "-1", "--format=%s")
+    assert subject == "Перевод lesa на стадию «На публичном обсуждении»", subject
+    ok(project.lawtrail("drafts", "stage", "lesa", "adopted", "--force", "--reason", "Принят."))
+    message = project.repo.git("log", "-1", "--format=%B")
+    assert message.startswith("Перевод lesa на стадию «Принят»\n")
+    assert f"оно закрыто досрочно, {day(0)}." in message
+    assert message.rstrip().endswith("Lawtrail-Forced: Принят.")
+    ok(project.lawtrail("check", "--strict"))  # the trailer is still read as a forced move

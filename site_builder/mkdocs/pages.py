@@ -23,9 +23,16 @@ from site_builder.history import Removal
 from site_builder.i18n import N_, format_day, translations
 from site_builder.ids import page_labels
 from site_builder.languages import language_name
-from site_builder.lifecycle import Held, Problem, Step, held_discussion, read_steps
+from site_builder.lifecycle import (
+    STAGE_LABELS,
+    Held,
+    Problem,
+    Step,
+    held_discussion,
+    read_steps,
+)
 from site_builder.limits import MAX_BODY
-from site_builder.mkdocs.timeline import STAGE_LABELS, held_view, timeline
+from site_builder.mkdocs.timeline import held_view, timeline
 from site_builder.redline import (
     Sides,
     count_words,

@@ -14,19 +14,8 @@ from typing import Any
 from site_builder.drafts import Version
 from site_builder.frontmatter import LIFECYCLE
 from site_builder.history import Removal
-from site_builder.i18n import N_
-from site_builder.lifecycle import Held, Problem, Step
+from site_builder.lifecycle import STAGE_LABELS, Held, Problem, Step
 from site_builder.render import Edition, Published
-
-# English msgids: pages show them in the site's language (`SiteContext.stage_label`).
-STAGE_LABELS = {
-    "initiated": N_("Initiated"),
-    "discussion": N_("In public discussion"),
-    "revision": N_("Under revision"),
-    "adopted": N_("Adopted"),
-    "withdrawn": N_("Withdrawn"),
-    "removed": N_("Removed from the repository"),
-}
 
 
 def timeline(

@@ -14,16 +14,18 @@ process, until `recover()` runs at the next start. A commit that raised may or m
 stored; its caller acknowledged nothing, so nothing is acknowledged twice. A flusher killed
 mid-fdatasync releases `.flush` with its process, and the next waiter takes over.
 
+Replacement. A file is never rewritten in place; compaction (`intake/compaction.py`) renames
+a new, durable file over the journal while it holds every lock (`exclusive()`), and
+publishes the size it synced. A writer checks, once it holds the journal lock, that the
+path still names the file it locked, and otherwise appends to the new one; a flusher
+publishes a durable size only for the file the path names. So no record is appended to a
+replaced file, and none counts as synced before an fdatasync of its own file covered it.
+
 Files, beside `<name>.journal`: `<name>.sync`, the group-commit state (a hint for live
 processes only), and `<name>.flush`, locked while an fdatasync of the journal is in flight.
 
-Framing. A record is a 12-byte header (magic `\\xffLT`, a kind byte A-Z, the payload length
-and a CRC-32 of kind, length and payload) followed by the payload: a dict as JSON in UTF-8
-(surrogates passed through, so any Python string round-trips exactly, NUL and U+2028
-included; dates as ISO strings). The byte 0xFF never occurs in UTF-8, so a reader that
-meets damaged bytes finds the next record by searching for the magic. A reader is given a
-record only once its whole length is present and its checksum matches: never anything
-half-written. What the kinds mean is the caller's business (see `intake/spool.py`).
+Framing: `intake/framing.py`. What the kinds mean is the caller's business (see
+`intake/spool.py`).
 
 Group commit. Gunicorn runs several worker processes, and an fsync per record under one
 lock caps the intake at one fsync per request. Instead, a writer
@@ -48,23 +50,18 @@ ends. Each worker parses the whole journal once when it starts.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import fcntl
-import json
 import os
 import struct
 import threading
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-_MAGIC = b"\xffLT"
-_HEADER = struct.Struct("<3scII")  # magic, kind, payload length, CRC-32 of kind+length+payload
-_MAX_PAYLOAD = 16 * 1024 * 1024  # far above a 64 KiB request; a larger length is damage
-_CHUNK = 8 * 1024 * 1024  # read a long journal in pieces, not in one allocation
+from intake.framing import decode, encode, scan
+
 _STATE = struct.Struct("<QQQQ")
 
 
@@ -166,8 +163,7 @@ class Journal:
         """Truncate a torn tail, fsync, and publish the result; returns the bytes cut."""
         with self.reading():  # the bulk of the parse, before writers are made to wait
             pass
-        files = self._files()
-        with _Flock(files.flush), _Flock(files.state), _Flock(files.journal):
+        with self._all_locked() as files:
             with self._read_lock:
                 size = self._parse_new()
                 # No writer holds the lock, so whatever follows the last valid record is torn.
@@ -180,6 +176,17 @@ class Journal:
             files.write_state(_State(files.inode, os.fstat(files.journal).st_size, epoch, 0))
             self.failed = None
         return cut
+
+    @contextmanager
+    def exclusive(self) -> Iterator[Locked]:
+        """Hold off every append, fdatasync and recovery of the journal, in every process.
+
+        Yields the journal as locked: the file its path names. A file renamed over it in the
+        block is announced with `Locked.replaced`; writers that waited then append to it
+        (`intake/compaction.py` does this).
+        """
+        with self._all_locked() as files:
+            yield Locked(files)
 
     def close(self) -> None:
         """Close this thread's files and the reader's; the next use reopens them."""
@@ -210,23 +217,49 @@ class Journal:
         self._local.files = files = _Files(self.path)
         return files
 
+    @contextmanager
+    def _all_locked(self) -> Iterator[_Files]:
+        """This thread's files with the flush, state and journal locks held (in that order),
+        the journal being the file the path names: only a holder of all three replaces it."""
+        while True:
+            files = self._files()
+            fcntl.flock(files.flush, fcntl.LOCK_EX)
+            fcntl.flock(files.state, fcntl.LOCK_EX)
+            fcntl.flock(files.journal, fcntl.LOCK_EX)
+            if _inode(self.path) == files.inode:
+                break
+            for fd in (files.journal, files.state, files.flush):  # replaced meanwhile
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        try:
+            yield files
+        finally:
+            for fd in (files.journal, files.state, files.flush):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
     def _append(self, record: bytes) -> _Ticket:
         """Write one framed record at the end of the journal (not yet durable)."""
         if self.failed:
             raise SpoolError(self.failed)
-        files = self._files()
-        # Read before writing: if the epoch changes later, a failed fsync may have lost this.
-        epoch = files.read_state().epoch
-        with _Flock(files.journal):
-            if self.min_free:
-                space = os.fstatvfs(files.journal)
-                if space.f_bavail * space.f_frsize < self.min_free + len(record):
-                    raise StorageFull(
-                        f"Cannot store in {self.path}: less than {self.min_free} bytes would "
-                        "be left free. Free disk space; the intake takes comments again by itself."
-                    )
-            written = os.write(files.journal, record)
-            end = os.lseek(files.journal, 0, os.SEEK_CUR)
+        while True:
+            files = self._files()
+            # Read before writing: if the epoch changes later, a failed fsync may have lost this.
+            epoch = files.read_state().epoch
+            with _Flock(files.journal):
+                # A compaction may have renamed a new journal over this one while this waited
+                # for the lock: the old file is gone, and a record written to it would be too.
+                if _inode(self.path) != files.inode:
+                    continue
+                if self.min_free:
+                    space = os.fstatvfs(files.journal)
+                    if space.f_bavail * space.f_frsize < self.min_free + len(record):
+                        raise StorageFull(
+                            f"Cannot store in {self.path}: less than {self.min_free} bytes would "
+                            "be left free. Free disk space; the intake takes comments again by "
+                            "itself."
+                        )
+                written = os.write(files.journal, record)
+                end = os.lseek(files.journal, 0, os.SEEK_CUR)
+            break
         if written < len(record):
             # Left in place (see the module docstring): readers skip it, recover() cuts it.
             raise SpoolError(f"{self.path}: only {written} of {len(record)} bytes written.")
@@ -270,7 +303,10 @@ class Journal:
                 raise SpoolError(self.failed) from err
             with _Flock(files.state):
                 state = files.read_state()
-                if state.inode != files.inode or state.durable < size:
+                # A compaction replaces the journal holding this lock; the size of a replaced
+                # file must not be published (its inode number may come back for another).
+                current = _inode(self.path) == files.inode
+                if current and (state.inode != files.inode or state.durable < size):
                     files.write_state(_State(files.inode, size, state.epoch, state.failed))
         finally:
             fcntl.flock(files.flush, fcntl.LOCK_UN)
@@ -292,62 +328,17 @@ class Journal:
                 self.reader.reset()
             self._read_inode = stat.st_ino
             self._offset = self._valid_end = 0
-        size, need = stat.st_size, _CHUNK
-        while self._offset < size:
-            buf = os.pread(self._read_fd, min(size - self._offset, max(need, _CHUNK)), self._offset)
-            if not buf:
-                break
-            at_end = self._offset + len(buf) >= size
-            consumed, need = self._parse(buf, at_end)
-            self._offset += consumed
-            if at_end:
-                break
+        size = stat.st_size
+        self._offset = scan(self._read_fd, self._offset, size, self._apply)
         return size
 
-    def _parse(self, buf: bytes, at_end: bool) -> tuple[int, int]:
-        """Apply the complete records of `buf`; returns (bytes consumed, bytes needed next)."""
-        pos = 0
-        while pos < len(buf):
-            end = _frame_end(buf, pos)
-            if end > 0:
-                self._apply(buf, pos, end)
-                pos = end
-                continue
-            if end < 0:  # cut short: being written, or torn by a writer that died
-                if not at_end:
-                    return pos, -end
-                # Appends are serialised, so a valid record after it means it was torn.
-                later = _next_frame(buf, pos + 1)
-                if later < 0:
-                    return pos, 0
-                pos = later
-                continue
-            later = buf.find(_MAGIC, pos + 1)
-            if later < 0:  # keep a possible start of a magic for the next read
-                return max(pos, len(buf) - len(_MAGIC) + 1), 0
-            pos = later
-        return pos, 0
-
-    def _apply(self, buf: bytes, pos: int, end: int) -> None:
-        self._valid_end = self._offset + end
+    def _apply(self, buf: bytes, pos: int, end: int, base: int) -> None:
+        self._valid_end = base + end
         if self.reader is None:
             return
-        try:
-            data = json.loads(buf[pos + _HEADER.size : end].decode("utf-8", "surrogatepass"))
-        except ValueError:
-            return  # checksummed but not JSON: never expose it
-        if isinstance(data, dict):
+        data = decode(buf, pos, end)
+        if data is not None:
             self.reader.apply(buf[pos + 3 : pos + 4], data)
-
-
-def encode(kind: bytes, data: dict[str, Any]) -> bytes:
-    """One framed record holding `data` as JSON (dates as ISO strings)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    payload = text.encode("utf-8", "surrogatepass")
-    if len(payload) > _MAX_PAYLOAD:
-        raise ValueError(f"a record of {len(payload)} bytes is over {_MAX_PAYLOAD}")
-    meta = struct.pack("<cI", kind, len(payload))
-    return _MAGIC + meta + struct.pack("<I", zlib.crc32(payload, zlib.crc32(meta))) + payload
 
 
 def fsync_dir(directory: Path) -> None:
@@ -357,12 +348,6 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not stored in a journal; pass plain data")
 
 
 class _State(NamedTuple):
@@ -409,35 +394,26 @@ class _Files:
         self.close()  # the thread that opened them has ended
 
 
+class Locked:
+    """A journal held by `Journal.exclusive`: its descriptor, and its replacement's notice."""
+
+    def __init__(self, files: _Files) -> None:
+        self._files = files
+        self.fd = files.journal
+
+    def replaced(self, inode: int, durable: int) -> None:
+        """Publish the file now renamed over the journal, fdatasynced up to `durable` bytes
+        and its directory fsynced; a record appended to it later is synced by its writer."""
+        state = self._files.read_state()
+        self._files.write_state(_State(inode, durable, state.epoch, state.failed))
+
+
 class _Ticket(NamedTuple):
     """Where an appended record ends, through which files, and the failure epoch it saw."""
 
     files: _Files
     end: int
     epoch: int
-
-
-def _frame_end(buf: bytes, pos: int) -> int:
-    """Where the valid record at `pos` ends; minus the bytes it needs if cut short; 0 if bad."""
-    if len(buf) - pos < _HEADER.size:
-        return -_HEADER.size if _MAGIC.startswith(buf[pos : pos + len(_MAGIC)]) else 0
-    magic, kind, length, crc = _HEADER.unpack_from(buf, pos)
-    if magic != _MAGIC or not b"A" <= kind <= b"Z" or length > _MAX_PAYLOAD:
-        return 0
-    end: int = pos + _HEADER.size + length
-    if end > len(buf):
-        return -(end - pos)
-    view = memoryview(buf)
-    checksum = zlib.crc32(view[pos + _HEADER.size : end], zlib.crc32(view[pos + 3 : pos + 8]))
-    return end if checksum == crc else 0
-
-
-def _next_frame(buf: bytes, start: int) -> int:
-    """The offset of the first complete, valid record at or after `start`, or -1."""
-    pos = buf.find(_MAGIC, start)
-    while pos >= 0 and _frame_end(buf, pos) <= 0:
-        pos = buf.find(_MAGIC, pos + 1)
-    return pos
 
 
 class _Flock:
@@ -453,6 +429,14 @@ class _Flock:
 
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+def _inode(path: Path) -> int:
+    """The inode the path names now; 0 if it names nothing."""
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return 0
 
 
 def _try_flock(fd: int) -> bool:

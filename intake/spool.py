@@ -22,67 +22,58 @@ Files in the spool directory, each journal with its `.sync` and `.flush` lock fi
 A review is pending while it has no decision. Reviews and decisions share one journal, so
 one read in append order gives the state; nothing else (no folder of decision files) does.
 
-Not done: rotation. The journals grow with a consultation; nothing in them is removed yet.
+Compaction (`compact()`, `intake/compaction.py`) keeps the journals small: it drops the
+reviews decided before a cut-off day whose decision's commit is in git (a rejection whose
+count is not committed yet, or a merge on a branch the spool's git has not seen, stays),
+with their contact data, and honeypot catches received before it. A pending review is
+never dropped, and the journals are replaced whole, never changed in place.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 import functools
 import os
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from intake import compaction
+from intake.compaction import Compaction
 from intake.journal import Journal, SpoolError, StorageFull, StorageReadOnly, fsync_dir
-from site_builder.campaigns import group_id
-from site_builder.reviews import (
-    REVIEW_ID,
-    Decision,
-    Review,
-    ReviewError,
-    decision_data,
-    parse_decision,
-    parse_review,
+from intake.records import (
+    CONTACT,
+    DECISION,
+    GROUP,
+    REVIEW,
+    SUSPECT,
+    Contacts,
+    Decided,
+    Reviews,
+    Suspects,
+    parse_decided,
 )
+from site_builder.campaigns import group_id
+from site_builder.reviews import Review, ReviewError, parse_review
 
-__all__ = ["MIN_FREE", "Decided", "Group", "Spool", "SpoolError", "StorageFull", "StorageReadOnly"]
+__all__ = [
+    "MIN_FREE",
+    "Compaction",
+    "Decided",
+    "Group",
+    "Spool",
+    "SpoolError",
+    "StorageFull",
+    "StorageReadOnly",
+]
 
-_REVIEW, _DECISION, _GROUP, _CONTACT, _SUSPECT = b"R", b"D", b"G", b"C", b"S"
 _LEGACY_DECISIONS = "decisions"  # <spool>/decisions/<id>.yml, written by lawtrail until 2026-12
 MIN_FREE = 4 * 1024 * 1024  # default: below this, saves are refused and the spool is not ready
-
-
-@dataclass(frozen=True)
-class Decided:
-    """A decision on a pending review, as recorded in the spool.
-
-    `commit` is the git commit that made it public, None until it is known; `base` is the
-    HEAD a rejection was recorded on, so that its count commit can be found after a crash;
-    `into` is the review file (its tracking number) a campaign's copy was merged into.
-    """
-
-    review_id: str
-    draft: str
-    decision: Decision
-    commit: str | None = None
-    base: str | None = None
-    into: str | None = None
-
-    def to_data(self) -> dict[str, Any]:
-        """The journal record: plain data."""
-        data = {"id": self.review_id, "draft": self.draft, **decision_data(self.decision)}
-        data["commit"] = self.commit
-        if self.base is not None:
-            data["base"] = self.base
-        if self.into is not None:
-            data["into"] = self.into
-        return data
 
 
 @dataclass(frozen=True)
@@ -123,9 +114,9 @@ class Spool:
                 f"Cannot create the spool directory {self.directory}: {err.strerror or err}. "
                 "Point LAWTRAIL_SPOOL_DIR at a writable directory."
             ) from err
-        self._state = _Reviews()
-        self._suspected = _Suspects()
-        self._contacts = _Contacts()
+        self._state = Reviews()
+        self._suspected = Suspects()
+        self._contacts = Contacts()
         self._reviews = Journal(self.directory / "reviews.journal", self._state, min_free)
         self._contact_journal = Journal(
             self.directory / "contacts.journal", self._contacts, min_free
@@ -166,12 +157,12 @@ class Spool:
             if not all(isinstance(v, str) for v in contact.values()):
                 raise ValueError(f"review {review.id}: contact values must be strings")
             # Durable before the review is even written: a stored review always has its contact.
-            self._contact_journal.commit(_CONTACT, {"id": review.id, "contact": dict(contact)})
-        self._reviews.commit(_REVIEW, data)
+            self._contact_journal.commit(CONTACT, {"id": review.id, "contact": dict(contact)})
+        self._reviews.commit(REVIEW, data)
 
     def save_suspect(self, review: Review) -> None:
         """Store a honeypot-tripped submission apart, durably; it is never listed as pending."""
-        self._suspects.commit(_SUSPECT, _checked(review))
+        self._suspects.commit(SUSPECT, _checked(review))
 
     def decide(self, decided: Decided) -> None:
         """Record a decision on a stored review durably (a later one for it replaces it).
@@ -182,7 +173,7 @@ class Spool:
         """
         if self.get(decided.review_id) is None:
             raise ValueError(f"there is no review {decided.review_id} in {self.directory}")
-        self._reviews.commit(_DECISION, decided.to_data())
+        self._reviews.commit(DECISION, decided.to_data())
 
     def decide_copies(self, review_ids: Sequence[str], decided: Decided) -> None:
         """Record one decision on every copy of a campaign, in one durable record.
@@ -198,7 +189,7 @@ class Spool:
             raise ValueError(f"there is no review {missing[0]} in {self.directory}")
         data = decided.to_data()
         del data["id"]
-        self._reviews.commit(_GROUP, {"ids": list(review_ids), **data, "into": decided.review_id})
+        self._reviews.commit(GROUP, {"ids": list(review_ids), **data, "into": decided.review_id})
 
     def get(self, review_id: str) -> Review | None:
         """The review stored with this tracking number, pending or decided, or None."""
@@ -251,6 +242,44 @@ class Spool:
         with self._contact_journal.reading():
             return self._contacts.contacts.get(review_id)
 
+    def compact(
+        self, before: dt.date, in_git: Callable[[set[str]], Collection[str]], wait: bool = True
+    ) -> Compaction | None:
+        """Drop from the journals what the spool no longer needs (see the module docstring).
+
+        Args:
+            before: reviews decided before this day go, with their contact data, and
+                honeypot catches received before it.
+            in_git: given the commits of those decisions, the ones that are in git.
+            wait: if another process is compacting, wait for it; if False, return None.
+
+        Raises:
+            SpoolError: a journal cannot be rewritten; it was left as it was.
+        """
+        if not any(self._outdated(before)):
+            return Compaction(before, bytes_before=self._size(), bytes_after=self._size())
+        with compaction.locked(self.directory, wait) as held:
+            if not held:
+                return None
+            size = self._size()
+            old, caught = self._outdated(before)
+            commits = {d.commit for d in old if d.commit}
+            settled = set(in_git(commits)) if commits else set()
+            drop = {d.review_id for d in old if d.commit in settled}
+            with self._contact_journal.reading():
+                contacts = drop & self._contacts.contacts.keys()
+            if contacts:  # first: killed before the reviews go, it drops them the next time
+                compaction.rewrite(self._contact_journal, compaction.keeps(CONTACT, contacts))
+            if drop:
+                kinds = REVIEW + DECISION + GROUP
+                compaction.rewrite(self._reviews, compaction.keeps(kinds, drop))
+            if caught:
+                compaction.rewrite(self._suspects, compaction.keeps(SUSPECT, caught))
+            unsettled = len(old) - len(drop)
+            return Compaction(
+                before, len(drop), unsettled, len(contacts), len(caught), size, self._size()
+            )
+
     def free_bytes(self) -> int:
         """Free space where the spool lives, in bytes (0 when it cannot be read)."""
         try:
@@ -291,7 +320,7 @@ class Spool:
         try:
             for path in sorted(folder.glob("*.yml")):
                 try:
-                    decided = _parse_decided(yaml.safe_load(path.read_text(encoding="utf-8")))
+                    decided = parse_decided(yaml.safe_load(path.read_text(encoding="utf-8")))
                 except (ReviewError, yaml.YAMLError, UnicodeDecodeError) as err:
                     raise SpoolError(
                         f"{path} is not a decision ({err}); restore it from a backup or "
@@ -308,6 +337,20 @@ class Spool:
         except OSError as err:
             raise SpoolError(f"Cannot move the decisions out of {folder}: {err}") from err
 
+    def _outdated(self, before: dt.date) -> tuple[list[Decided], set[str]]:
+        """What a compaction for `before` may drop: the decisions made before it, and the
+        honeypot catches received before it."""
+        with self._reviews.reading():
+            old = [d for d in self._state.decided.values() if d.decision.date < before]
+        with self._suspects.reading():
+            day = before.isoformat()
+            caught = {i for i, (_, received) in self._suspected.seen.items() if received < day}
+        return old, caught
+
+    def _size(self) -> int:
+        """The journals' bytes on disk."""
+        return sum(j.path.stat().st_size for j in self._journals if j.path.exists())
+
     def _group_key(self, review: Review) -> str:
         """The normalised bodies' digest, computed once per stored review."""
         cached = self._keys.get(review.id)
@@ -318,74 +361,6 @@ class Spool:
         return key
 
 
-class _Reviews:
-    """The state `reviews.journal` replays to: reviews by id, in order, and decisions."""
-
-    def __init__(self) -> None:
-        self.reviews: dict[str, Review] = {}
-        self.decided: dict[str, Decided] = {}
-
-    def reset(self) -> None:
-        # New dicts, so a caller still holding the old ones keeps a consistent snapshot.
-        self.reviews, self.decided = {}, {}
-
-    def apply(self, kind: bytes, data: dict[str, Any]) -> None:
-        try:
-            if kind == _REVIEW:
-                review = parse_review(data, "reviews.journal")
-                self.reviews[review.id] = review
-            elif kind == _DECISION:
-                decided = _parse_decided(data)
-                self.decided[decided.review_id] = decided
-            elif kind == _GROUP:
-                ids = data.get("ids")
-                if not isinstance(ids, list) or not ids:
-                    return
-                decided = _parse_decided({**data, "id": ids[0]})
-                for review_id in ids:
-                    if isinstance(review_id, str) and review_id in self.reviews:
-                        self.decided[review_id] = dataclasses.replace(decided, review_id=review_id)
-        except ReviewError:
-            return  # checksummed but not written by this schema: never expose it
-
-
-class _Suspects:
-    """What `suspects.journal` replays to: only each trapped review's draft and date, so
-    that its status reads like any pending review's while a bot flood stays cheap to hold."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, tuple[str, str]] = {}
-
-    def reset(self) -> None:
-        self.seen = {}
-
-    def apply(self, kind: bytes, data: dict[str, Any]) -> None:
-        review_id, draft, submitted = data.get("id"), data.get("draft"), data.get("submitted")
-        if (
-            kind == _SUSPECT
-            and isinstance(review_id, str)
-            and isinstance(draft, str)
-            and isinstance(submitted, str)
-        ):
-            self.seen[review_id] = (draft, submitted)
-
-
-class _Contacts:
-    """The state `contacts.journal` replays to: contact data by review id."""
-
-    def __init__(self) -> None:
-        self.contacts: dict[str, dict[str, str]] = {}
-
-    def reset(self) -> None:
-        self.contacts = {}
-
-    def apply(self, kind: bytes, data: dict[str, Any]) -> None:
-        if kind == _CONTACT and isinstance(data.get("id"), str):
-            contact = data.get("contact")
-            if isinstance(contact, dict):
-                self.contacts[data["id"]] = contact
-
-
 def _checked(review: Review) -> dict[str, Any]:
     """The review's record, once the reader is known to give back the same review."""
     if review.moderation is not None:
@@ -393,17 +368,6 @@ def _checked(review: Review) -> dict[str, Any]:
     data = review.to_data()
     parse_review(data, f"review {review.id}")
     return data
-
-
-def _parse_decided(data: Any) -> Decided:
-    decision = parse_decision(data, "reviews.journal")
-    review_id, draft = data.get("id"), data.get("draft")  # a dict, or parse_decision raised
-    commit, base, into = data.get("commit"), data.get("base"), data.get("into")
-    if not isinstance(review_id, str) or not REVIEW_ID.match(review_id):
-        raise ReviewError([f"reviews.journal: a decision on {review_id!r}, not a review"])
-    if not all(isinstance(v, str | None) for v in (draft, commit, base, into)):
-        raise ReviewError([f"reviews.journal: the decision on {review_id} is malformed"])
-    return Decided(review_id, str(draft), decision, commit, base, into)
 
 
 def _after_fork(ref: weakref.ReferenceType[Spool]) -> None:

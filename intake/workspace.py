@@ -19,7 +19,7 @@ import os
 import re
 import shlex
 import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +240,14 @@ class Workspace:
     def last_commit(self, path: Path) -> str | None:
         """The newest commit that changed `path`, or None."""
         return self.git("log", "-1", "--format=%H", "--", self._relative(path)) or None
+
+    def reachable(self, commits: Collection[str], ref: str) -> set[str]:
+        """Those of `commits` in the history of `ref` (a branch, or HEAD): one git process.
+
+        Raises:
+            ModerationError: `ref` names no commit (git's message included).
+        """
+        return set(commits) & set(self.git("rev-list", ref, "--").split())
 
     def commits_since(self, base: str | None, path: Path) -> list[tuple[str, str]]:
         """(sha, subject) of the commits after `base` (all if None) that changed `path`."""

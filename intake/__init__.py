@@ -22,6 +22,7 @@ from intake.settings import (
     check_project,
     check_site_url,
     instance_path,
+    retention_days,
     spool_dir,
 )
 from intake.site import serve_site
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             spool_dir=spool,
             refresh_seconds=float(app.config["REFRESH_SECONDS"]),
             min_free=int(app.config["MIN_FREE_BYTES"]),
+            retention_days=retention_days(app.config["SPOOL_RETENTION_DAYS"]),
         )
         _check_spool(state, spool)
     except StartupError:

@@ -30,6 +30,7 @@ from intake.moderation import (
 from intake.project import Settings, identity_options
 from intake.settings import DEFAULTS
 from intake.spool import Spool, SpoolError
+from intake.spool_commands import spool
 from intake.workspace import Identity, ModerationError, Workspace, did_you_mean
 from site_builder.errors import LawtrailError
 from site_builder.options import default
@@ -436,6 +437,7 @@ def _indent(err: Exception) -> str:
 
 
 main.add_command(drafts)
+main.add_command(spool)
 
 if __name__ == "__main__":
     main(prog_name="lawtrail")

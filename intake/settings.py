@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL": None,  # the site's address in status answers; default: the request's origin
     "MAX_BODY_BYTES": 64 * 1024,
     "MIN_FREE_BYTES": MIN_FREE,  # below this free space, POSTs answer 503 storage_full
+    "SPOOL_RETENTION_DAYS": 30,  # decided reviews leave the spool this long after (0: never)
 }
 
 
@@ -98,3 +99,20 @@ def check_site_url(site_url: object) -> None:
             "site is published, e.g. https://drafts.example.org/, or leave it unset to link "
             "to the address each request came to."
         )
+
+
+def retention_days(value: Any) -> int:
+    """LAWTRAIL_SPOOL_RETENTION_DAYS as a number of days; 0 keeps decided reviews forever.
+
+    Raises:
+        StartupError: not a whole number of days, or below 0 (the message says the fix).
+    """
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StartupError(
+            f"LAWTRAIL_SPOOL_RETENTION_DAYS: {value!r} is not a number of days; set it to a "
+            "whole number such as 30 (a decided review leaves the spool that many days after "
+            "its decision), or to 0 to keep decided reviews forever."
+        )
+    return value

@@ -4,6 +4,10 @@ Git never runs inside a request. The corpus is loaded when the app is created (e
 worker creates its own before it takes a request) and reloaded
 by a background thread when the repository changes (a new commit, an edited draft), which
 it notices by the modification times of a few files: cheap `stat` calls, no git.
+
+The spool is compacted in the background too (`Spool.compact`): when a worker starts and
+then once a day, unless LAWTRAIL_SPOOL_RETENTION_DAYS is 0. Workers that find another one
+at it skip their turn; requests never wait for more than the final swap of a journal.
 """
 
 from __future__ import annotations
@@ -14,24 +18,34 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Collection
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from intake.spool import Spool
+from intake.spool import Compaction, Spool
+from intake.workspace import Workspace
 from site_builder.config_file import load_site_options
 from site_builder.corpus import Corpus, load_site_corpus
 from site_builder.urls import reviews_dir
 
 log = logging.getLogger("lawtrail.intake")
+COMPACT_EVERY = 24 * 3600.0  # seconds between two compactions of the spool by one worker
 
 
 class IntakeState:
     """The corpus (refreshed in the background) and the spool of one worker process."""
 
     def __init__(
-        self, config_file: Path, spool_dir: Path, refresh_seconds: float, min_free: int
+        self,
+        config_file: Path,
+        spool_dir: Path,
+        refresh_seconds: float,
+        min_free: int,
+        retention_days: int = 0,
     ) -> None:
         """Load the corpus now, before any request: git runs here and in the background
-        reloads, never in a request.
+        reloads, never in a request. Decided reviews leave the spool `retention_days` after
+        their decision (0: never).
 
         Raises:
             LawtrailError: the site's configuration or its drafts cannot be loaded.
@@ -39,6 +53,7 @@ class IntakeState:
         """
         self.config_file = config_file
         self.refresh_seconds = refresh_seconds
+        self.retention_days = retention_days
         self.spool = Spool(spool_dir, min_free)
         self._signature: tuple[float, ...] = ()
         self._lock = threading.Lock()
@@ -72,6 +87,29 @@ class IntakeState:
             if self.refresh_seconds > 0:
                 thread = threading.Thread(target=self._watch, name="lawtrail-refresh", daemon=True)
                 thread.start()
+            if self.retention_days > 0:
+                compactor = threading.Thread(
+                    target=self._compact_daily, name="lawtrail-compact", daemon=True
+                )
+                compactor.start()
+
+    def compact(self) -> Compaction | None:
+        """Drop the reviews decided more than `retention_days` days ago (today in the site's
+        time zone) whose commit is in the history of the project's HEAD; None if another
+        process is compacting now.
+
+        Raises:
+            SpoolError: a journal cannot be rewritten.
+            ModerationError: git cannot tell which commits HEAD holds.
+        """
+        today = dt.datetime.now(ZoneInfo(self._corpus.timezone)).date()
+        before = today - dt.timedelta(days=self.retention_days)
+
+        def in_git(commits: Collection[str]) -> set[str]:
+            workspace = Workspace(self.config_file.parent, self.drafts_dir, "HEAD")
+            return workspace.reachable(commits, "HEAD")
+
+        return self.spool.compact(before, in_git, wait=False)
 
     def reviews_dir(self, slug: str) -> Path:
         """Where merged reviews of a draft live."""
@@ -92,6 +130,29 @@ class IntakeState:
         for warning in corpus.warnings:
             log.info(warning)
         return corpus
+
+    def _compact_daily(self) -> None:
+        stop = threading.Event()
+        while True:
+            try:
+                done = self.compact()
+                if done is not None and (done.reviews or done.contacts or done.suspects):
+                    log.info(
+                        "spool compacted: %d review(s) decided before %s dropped, with %d "
+                        "contact(s); %d honeypot catch(es) dropped; %d wait for their commit "
+                        "in git; journals %d -> %d bytes",
+                        done.reviews,
+                        done.before,
+                        done.contacts,
+                        done.suspects,
+                        done.unsettled,
+                        done.bytes_before,
+                        done.bytes_after,
+                    )
+            except Exception:  # the spool still works uncompacted: say why, try tomorrow
+                log.exception("compacting the spool failed; it is tried again in a day")
+            if stop.wait(COMPACT_EVERY):
+                return
 
     def _watch(self) -> None:
         stop = threading.Event()

@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/anchoring.py
 	$(BIN)/python benchmarks/record.py
 	$(BIN)/python benchmarks/campaign.py
+	$(BIN)/python benchmarks/spool.py
 	$(BIN)/python benchmarks/legal.py
 
 clean:

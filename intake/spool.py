@@ -18,6 +18,7 @@ Files in the spool directory, each journal with its `.sync` and `.flush` lock fi
                        crash leaves all the copies decided or none
     contacts.journal   `C` contact data as `{"id", "contact"}`: kept apart from the review
     suspects.journal   `S` honeypot-tripped submissions, stored but never read back
+    compaction.lock    held by the one process compacting; `<name>.compacting` is its copy
 
 A review is pending while it has no decision. Reviews and decisions share one journal, so
 one read in append order gives the state; nothing else (no folder of decision files) does.

@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Collection
 from pathlib import Path
@@ -88,9 +89,11 @@ class IntakeState:
                 thread = threading.Thread(target=self._watch, name="lawtrail-refresh", daemon=True)
                 thread.start()
             if self.retention_days > 0:
+                # A weak reference: an app that is dropped (in tests) takes its spool along.
                 compactor = threading.Thread(
-                    target=self._compact_daily, name="lawtrail-compact", daemon=True
+                    target=_compact_daily, args=(weakref.ref(self),), name="lawtrail-compact"
                 )
+                compactor.daemon = True
                 compactor.start()
 
     def compact(self) -> Compaction | None:
@@ -131,28 +134,26 @@ class IntakeState:
             log.info(warning)
         return corpus
 
-    def _compact_daily(self) -> None:
-        stop = threading.Event()
-        while True:
-            try:
-                done = self.compact()
-                if done is not None and (done.reviews or done.contacts or done.suspects):
-                    log.info(
-                        "spool compacted: %d review(s) decided before %s dropped, with %d "
-                        "contact(s); %d honeypot catch(es) dropped; %d wait for their commit "
-                        "in git; journals %d -> %d bytes",
-                        done.reviews,
-                        done.before,
-                        done.contacts,
-                        done.suspects,
-                        done.unsettled,
-                        done.bytes_before,
-                        done.bytes_after,
-                    )
-            except Exception:  # the spool still works uncompacted: say why, try tomorrow
-                log.exception("compacting the spool failed; it is tried again in a day")
-            if stop.wait(COMPACT_EVERY):
-                return
+    def _compact_and_log(self) -> None:
+        """Compact the spool, and log what went; an error is logged, never raised."""
+        try:
+            done = self.compact()
+        except Exception:  # the spool still works uncompacted: say why, try tomorrow
+            log.exception("compacting the spool failed; it is tried again in a day")
+            return
+        if done is not None and (done.reviews or done.suspects):
+            log.info(
+                "spool compacted: %d review(s) decided before %s dropped, with %d contact(s), "
+                "and %d honeypot catch(es); %d wait for their commit in git; journals "
+                "%d -> %d bytes",
+                done.reviews,
+                done.before,
+                done.contacts,
+                done.suspects,
+                done.unsettled,
+                done.bytes_before,
+                done.bytes_after,
+            )
 
     def _watch(self) -> None:
         stop = threading.Event()
@@ -175,6 +176,14 @@ class IntakeState:
             paths.extend(sorted(drafts.glob("*/draft.md")))
             paths.extend(sorted(drafts.glob("*/draft.*.md")))  # language versions
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+
+
+def _compact_daily(ref: weakref.ref[IntakeState]) -> None:
+    """Compact the spool of the state now and then once a day, for as long as it exists."""
+    while (state := ref()) is not None:
+        state._compact_and_log()
+        del state
+        time.sleep(COMPACT_EVERY)
 
 
 def _restart(ref: weakref.ref[IntakeState]) -> None:

@@ -7,7 +7,11 @@ Production: `gunicorn "intake:create_app()"`, configured by `LAWTRAIL_*` variabl
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             refresh_seconds=float(app.config["REFRESH_SECONDS"]),
             min_free=int(app.config["MIN_FREE_BYTES"]),
             retention_days=retention_days(app.config["SPOOL_RETENTION_DAYS"]),
+            restarted=_started_before,
         )
-        _check_spool(state, spool)
+        _check_spool(spool)
     except StartupError:
         raise
     except SpoolError as err:
@@ -77,15 +82,63 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _check_spool(state: IntakeState, spool: Path) -> None:
-    """The spool must take a write now (free space is the readiness check's business)."""
+def _check_spool(spool: Path) -> None:
+    """The spool must take a write now (free space is the readiness check's business).
+
+    At the first start that is a configuration fault and stops start-up. A worker that
+    gunicorn starts again later (after a crash, a timeout or `--max-requests`) while the
+    disk is full or read-only is in a storage fault instead: stopping would make gunicorn
+    halt the whole intake ("worker failed to boot"), so that worker serves and its POSTs
+    answer 503 until the disk recovers, as its siblings' do. A marker outside the spool,
+    named for the gunicorn master (our parent), tells the two apart.
+    """
     probe = spool / f".probe-start-{os.getpid()}"
     try:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as err:
+        if _started_before():
+            logging.getLogger("intake").warning(
+                "LAWTRAIL_SPOOL_DIR: %s cannot be written (%s); this worker starts anyway "
+                "and answers 503 to comments until the disk takes writes again.",
+                spool,
+                err.strerror or err,
+            )
+            return
         raise StartupError(
             f"LAWTRAIL_SPOOL_DIR: {spool} cannot be written ({err.strerror or err}); point it "
             "at a writable folder on a disk with free space."
         ) from None
-    state.spool.recover()
+    if "gunicorn.arbiter" not in sys.modules:
+        return
+    with contextlib.suppress(OSError):  # only a hint for later restarts; never fatal
+        marker = _started_marker()
+        staged = marker.with_name(f"{marker.name}.{os.getpid()}")
+        staged.write_text(_parent_identity())
+        staged.replace(marker)
+
+
+def _started_before() -> bool:
+    """Whether a worker of this same parent process (gunicorn's master) started before.
+
+    Only a gunicorn worker asks: an app made in any other process starts as the first."""
+    if "gunicorn.arbiter" not in sys.modules:
+        return False
+    try:
+        return _started_marker().read_text() == _parent_identity()
+    except OSError:
+        return False
+
+
+def _started_marker() -> Path:
+    return Path(tempfile.gettempdir()) / f"lawtrail-intake-started-{os.getppid()}"
+
+
+def _parent_identity() -> str:
+    """The parent's pid and, where /proc tells it, its start time (pids are reused)."""
+    parent = os.getppid()
+    try:
+        started = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        started = "?"
+    return f"{parent} {started}"

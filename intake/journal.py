@@ -369,6 +369,7 @@ class _Files:
 
     def __init__(self, path: Path) -> None:
         self.pid = os.getpid()
+        self.journal = self.state = self.flush = -1  # closed, should an open below fail
         flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
         self.journal = os.open(path, flags | os.O_APPEND, 0o600)
         self.inode = os.fstat(self.journal).st_ino

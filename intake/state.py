@@ -19,11 +19,11 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from intake.spool import Compaction, Spool
+from intake.spool import Compaction, Spool, SpoolError
 from intake.workspace import Workspace
 from site_builder.config_file import load_site_options
 from site_builder.corpus import Corpus, load_site_corpus
@@ -43,10 +43,16 @@ class IntakeState:
         refresh_seconds: float,
         min_free: int,
         retention_days: int = 0,
+        restarted: Callable[[], bool] = lambda: False,
     ) -> None:
         """Load the corpus now, before any request: git runs here and in the background
         reloads, never in a request. Decided reviews leave the spool `retention_days` after
         their decision (0: never).
+
+        `restarted`: whether this is a worker started again under a running intake (asked
+        when a fault shows: a sibling may finish starting meanwhile). A spool that cannot be
+        written then is a storage fault, not a configuration one: the worker starts, its
+        saves answer 503, and it recovers the spool on a later request once the disk can.
 
         Raises:
             LawtrailError: the site's configuration or its drafts cannot be loaded.
@@ -59,6 +65,8 @@ class IntakeState:
         self._signature: tuple[float, ...] = ()
         self._lock = threading.Lock()
         self._watcher_pid: int | None = None
+        self._restarted = restarted
+        self._recovered = False
         self._drafts_dir = config_file.parent / "drafts"
         self.loaded_at = ""
         self._corpus = self._load()
@@ -78,13 +86,16 @@ class IntakeState:
         Called when the app is created (each gunicorn worker creates its own), in a child
         after a fork, and again on each request, which finds it done.
         """
-        if self._watcher_pid == os.getpid():
+        if self._watcher_pid == os.getpid() and self._recovered:
             return
         with self._lock:
             if self._watcher_pid == os.getpid():
+                if not self._recovered:
+                    self._recover()
                 return
             self._watcher_pid = os.getpid()
-            self.spool.recover()
+            self._recovered = False
+            self._recover()
             if self.refresh_seconds > 0:
                 thread = threading.Thread(target=self._watch, name="lawtrail-refresh", daemon=True)
                 thread.start()
@@ -95,6 +106,19 @@ class IntakeState:
                 )
                 compactor.daemon = True
                 compactor.start()
+
+    def _recover(self) -> None:
+        """Recover the spool; in a restarted worker, a storage fault waits for a later try."""
+        try:
+            self.spool.recover()
+        except SpoolError as err:
+            if not self._restarted():
+                raise
+            log.warning(
+                "the spool cannot be recovered yet (%s); saves answer 503 until it can", err
+            )
+        else:
+            self._recovered = True
 
     def compact(self) -> Compaction | None:
         """Drop the reviews decided more than `retention_days` days ago (today in the site's

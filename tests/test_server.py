@@ -42,7 +42,7 @@ class Server:
     def __init__(self, repo: Path, spool: Path, workers: int = 4, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = spool.parent / f"gunicorn-{self.port}.log"
+        self.log = spool.parent.parent / f"gunicorn-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = self._start(repo, spool, workers, log, env)
         deadline = time.monotonic() + 30

@@ -76,7 +76,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise StartupError(f"{config}: {err}") from None
     app.extensions["lawtrail"] = state
     app.register_blueprint(bp)
-    init_api(app)
+    try:
+        init_api(app)
+    except ValueError as err:
+        raise StartupError(str(err)) from None
     if app.config["SITE_DIR"]:
         serve_site(app, Path(app.config["SITE_DIR"]).resolve())
     return app

@@ -15,12 +15,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from flask_cors import CORS
-from flask_limiter import Limiter
-from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intake.openapi import openapi_document
+from intake.ratelimit import Exceeded, RateLimit
 from intake.spool import SpoolError
 from intake.state import IntakeState
 from intake.submissions import Rejection, validate_submission
@@ -36,19 +35,19 @@ def init_api(app: Flask) -> None:
     """Wire rate limiting, CORS and the JSON error handlers into an app that has `bp`.
 
     The limiter is built here, one per app: nothing is created when this module is imported.
+
+    Raises:
+        ValueError: LAWTRAIL_RATE_LIMIT or LAWTRAIL_RATE_LIMIT_STORAGE_URI cannot be used.
     """
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATE_LIMIT_STORAGE_URI"])
-    app.config["RATELIMIT_HEADERS_ENABLED"] = True
-    limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", app=app)
-    rate = limiter.limit(lambda: str(current_app.config["RATE_LIMIT"]))
-    app.view_functions["api.submit_review"] = rate(submit_review)
+    app.extensions["lawtrail_rate_limit"] = RateLimit(
+        str(app.config["RATE_LIMIT"]), str(app.config["RATE_LIMIT_STORAGE_URI"])
+    )
     origins = _allowed_origins(app)
     app.extensions["lawtrail_origins"] = frozenset(origins)
     CORS(app, resources={r"/api/*": {"origins": origins or []}}, supports_credentials=False)
     app.before_request(_refuse_foreign_origin)
     app.after_request(_content_language)
     app.register_error_handler(Rejection, _rejection)
-    app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(SpoolError, _spool_unavailable)
     app.register_error_handler(HTTPException, _http_error)
 
@@ -60,9 +59,12 @@ def state() -> IntakeState:
     return found
 
 
-@bp.post("/reviews")  # rate limited per client address (init_api)
+@bp.post("/reviews")
 def submit_review() -> tuple[Response, int, dict[str, str]]:
     """Accept a review: validate, store durably, then answer with its tracking number."""
+    limited = current_app.extensions["lawtrail_rate_limit"].hit(request.remote_addr or "unknown")
+    if limited is not None:
+        return _rate_limited(limited)
     if request.mimetype != "application/json":
         raise Rejection("unsupported_media_type", "Send the review as application/json.")
     payload = _read_json(int(current_app.config["MAX_BODY_BYTES"]))
@@ -249,11 +251,11 @@ def _spool_unavailable(err: SpoolError) -> tuple[Response, int]:
     return jsonify(_error("unavailable", message)), 503
 
 
-def _rate_limited(err: RateLimitExceeded) -> tuple[Response, int]:
+def _rate_limited(exceeded: Exceeded) -> tuple[Response, int, dict[str, str]]:
     message = _("Too many submissions from your address (%(limit)s); try later.") % {
-        "limit": err.description
+        "limit": exceeded.limit
     }
-    return jsonify(_error("rate_limited", message)), 429
+    return jsonify(_error("rate_limited", message)), 429, {"Retry-After": str(exceeded.retry_after)}
 
 
 def _http_error(err: HTTPException) -> Response | HTTPException:

@@ -53,6 +53,8 @@ def start_gunicorn(repo: Path, spool: Path, **env: str) -> subprocess.CompletedP
         ("bad-config", "mkdocs.yml"),
         ("no-drafts", "drafts"),
         ("spool-is-a-file", "LAWTRAIL_SPOOL_DIR: "),
+        ("bad-rate-limit", "LAWTRAIL_RATE_LIMIT: 'ten a minute' is not a rate limit"),
+        ("bad-limit-storage", "LAWTRAIL_RATE_LIMIT_STORAGE_URI: 'redis:/oops' cannot be used"),
     ],
 )
 def test_a_bad_setting_stops_gunicorn_with_one_clear_line(
@@ -69,9 +71,13 @@ def test_a_bad_setting_stops_gunicorn_with_one_clear_line(
     elif breakage == "no-drafts":
         yml = repo.root / "mkdocs.yml"
         yml.write_text(yml.read_text().replace("drafts_dir: drafts", "drafts_dir: nowhere"))
-    else:
+    elif breakage == "spool-is-a-file":
         spool.write_text("a file where the spool folder should be")
-    done = start_gunicorn(repo.root, spool)
+    env = {
+        "bad-rate-limit": {"LAWTRAIL_RATE_LIMIT": "ten a minute"},
+        "bad-limit-storage": {"LAWTRAIL_RATE_LIMIT_STORAGE_URI": "redis:/oops"},
+    }.get(breakage, {})
+    done = start_gunicorn(repo.root, spool, **env)
     assert done.returncode != 0
     lines = [line for line in done.stderr.splitlines() if "StartupError: " in line]
     assert lines, done.stderr

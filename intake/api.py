@@ -178,7 +178,13 @@ def _read_json(limit: int) -> Any:
         raise Rejection("invalid_encoding", "The request body is not valid UTF-8.") from err
     try:
         return json.loads(text)
-    except (ValueError, RecursionError) as err:
+    except RecursionError as err:  # a few KB of brackets: refused before anything reads it
+        raise Rejection(
+            "malformed_json",
+            "The request body nests arrays or objects too deeply; send a review as "
+            "docs/api.md shows.",
+        ) from err
+    except ValueError as err:
         raise Rejection(
             "malformed_json", "The request body is not valid JSON: %(error)s", None, {"error": err}
         ) from err

@@ -120,8 +120,22 @@ BAD: list[tuple[str, Any, int, str, str | None]] = [
     # (name, body or a function of the project, status, code, field)
     ("malformed json", b"{", 400, "malformed_json", None),
     ("invalid utf-8", b'{"draft": "\xff\xfe"}', 400, "invalid_encoding", None),
-    ("deep nesting", b"[" * 50_000 + b"]" * 50_000, 413, "too_large", None),
-    ("recursion", b"[" * 30_000 + b"]" * 30_000, 400, "malformed_json", None),
+    (
+        "100 KB of brackets, over the size limit",
+        b"[" * 50_000 + b"]" * 50_000,
+        413,
+        "too_large",
+        None,
+    ),
+    ("10,000 nested arrays", b"[" * 10_000 + b"]" * 10_000, 400, "malformed_json", None),
+    ("30,000 nested arrays", b"[" * 30_000 + b"]" * 30_000, 400, "malformed_json", None),
+    (
+        "10,000 nested arrays as the comments",
+        lambda p: json.dumps(valid(p, comments=None)).replace("null", "[" * 10_000 + "]" * 10_000),
+        400,
+        "malformed_json",
+        None,
+    ),
     ("top-level list", [], 422, "invalid_type", None),
     ("top-level string", '"hello"', 422, "invalid_type", None),
     (
@@ -305,7 +319,20 @@ BAD: list[tuple[str, Any, int, str, str | None]] = [
         "invalid_character",
         "author.name",
     ),
-    ("lone surrogate", b'{"draft": "fees", "x": "\\ud800"}', 422, "unknown_field", "x"),
+    (
+        "lone surrogate in the name",
+        lambda p: json.dumps(valid(p)).replace("Ann Citizen", "Ann \\ud800Citizen"),
+        422,
+        "invalid_character",
+        "author.name",
+    ),
+    (
+        "unknown field holding a lone surrogate",
+        b'{"draft": "fees", "x": "\\ud800"}',
+        422,
+        "unknown_field",
+        "x",
+    ),
     ("author not an object", lambda p: valid(p, author="Ann"), 422, "invalid_type", "author"),
     (
         "author with e-mail",
@@ -364,14 +391,45 @@ def test_bad_input_is_refused_with_status_code_and_field(
     assert spool_bytes(app) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Ann Citizen", "author.name"),
+        ("Riders' Union", "author.organization"),
+        ("Fifteen working days", "comments[0].body"),
+        ("within 5 working days", "comments[0].suggestion"),
+        ("Other regulators", "comments[0].rationale"),
+        ("15 working days", "comments[0].target.quote.exact"),
+        ("due within ", "comments[0].target.quote.prefix"),
+    ],
+)
 def test_lone_surrogate_in_a_value_is_refused(
-    app: Flask, client: FlaskClient, project: tuple[Repo, str, str]
+    app: Flask, client: FlaskClient, project: tuple[Repo, str, str], text: str, field: str
 ) -> None:
-    """A JSON escape for half a UTF-16 pair cannot be stored as text: refused, not a 500."""
-    body = json.dumps(valid(project)).replace("Fifteen", "\\ud800Fifteen")
+    """A JSON escape for half a UTF-16 pair cannot be stored as text: a 422 naming the
+    field and the character, not a 500, and nothing stored."""
+    body = json.dumps(valid(project)).replace(text, "\\ud800" + text, 1)
+    assert body.count("\\ud800") == 1
     response = post(client, body)
     assert response.status_code == 422
-    assert response.get_json()["error"]["field"] == "comments[0].body"
+    error = response.get_json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_character", field)
+    assert "U+D800" in error["message"]
+    assert spool_bytes(app) == {}
+
+
+@pytest.mark.parametrize("depth", [10_000, 30_000])
+def test_deeply_nested_json_gets_a_clear_400(
+    app: Flask, client: FlaskClient, project: tuple[Repo, str, str], depth: int
+) -> None:
+    """Arrays nested thousands deep (a parser's recursion limit) are a 400 saying so."""
+    body = json.dumps(valid(project, comments=None)).replace("null", "[" * depth + "]" * depth)
+    assert len(body) < 64 * 1024
+    response = post(client, body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "malformed_json"
+    assert "nests arrays or objects too deeply" in error["message"]
     assert spool_bytes(app) == {}
 
 

@@ -446,3 +446,60 @@ def test_large_text_diff_stays_close_to_the_real_change() -> None:
     assert new_side(ops) == new
     diff_changed = sum(len(op.text) for op in ops if op.kind != "=")
     assert actually_changed / 2 < diff_changed < 3 * actually_changed
+
+
+def changed_words(ops: Sequence[Op]) -> int:
+    """Words deleted plus words inserted (spaces and punctuation not counted)."""
+    return sum(len(op.text.split()) for op in ops if op.kind != "=")
+
+
+def fewest_changed_words(old: Sequence[str], new: Sequence[str]) -> int:
+    """The minimum words deleted plus inserted, by the textbook longest common subsequence."""
+    row = [0] * (len(new) + 1)
+    for word in old:
+        diagonal = 0
+        for j, other in enumerate(new, 1):
+            diagonal, row[j] = row[j], diagonal + 1 if word == other else max(row[j], row[j - 1])
+    return len(old) + len(new) - 2 * row[-1]
+
+
+def test_a_diff_with_a_time_limit_would_not_be_minimal_and_ours_is() -> None:
+    """With any time limit, diff-match-patch first splits both texts at a long shared run (its
+    "half match" shortcut) and can miss the smallest edit; ours has none and finds it.
+
+    The texts are Neil Fraser's own example of that shortcut, one word per letter: with
+    `timelimit=1` our diff reports 14 changed words here instead of 10.
+    """
+    letters = {"q": "quorum", "H": "the", "i": "minister", "l": "shall", "o": "publish"}
+    letters |= {"e": "decrees", "w": "annually", "x": "Cabinet", "u": "jointly", "y": "online"}
+    old_words = [letters[c] for c in "qHilloHelloHew"]
+    new_words = [letters[c] for c in "xHelloHeHulloy"]
+    ops = diff_words(" ".join(old_words), " ".join(new_words))
+    assert old_side(ops) == " ".join(old_words)
+    assert new_side(ops) == " ".join(new_words)
+    assert changed_words(ops) == fewest_changed_words(old_words, new_words) == 10
+
+
+def test_a_large_heavily_revised_text_is_not_cut_short_by_a_time_limit() -> None:
+    """A 390 KB text with 30 % of its words replaced takes this machine about 2 s to diff
+    exactly; a 1 s limit (diff-match-patch's default) gives up half-way and reports 80 % of
+    the text as changed. Ours changes little more than what was replaced."""
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = [
+        "".join(rng.choice(letters) for _ in range(rng.randrange(2, 10))) for _ in range(5000)
+    ]
+    old_words = [rng.choice(vocabulary) for _ in range(60_000)]
+    new_words = list(old_words)
+    replaced = rng.sample(range(len(new_words)), len(new_words) * 3 // 10)
+    for index in replaced:
+        while new_words[index] == old_words[index]:
+            new_words[index] = rng.choice(vocabulary)
+    old, new = " ".join(old_words), " ".join(new_words)
+    assert len(old) > 380_000
+
+    ops = diff_words(old, new)
+    assert old_side(ops) == old and new_side(ops) == new
+    # Replacing a word deletes one and inserts one; semantic cleanup may fold a single
+    # shared word between two replacements into the edit.
+    assert changed_words(ops) < 1.4 * 2 * len(replaced)

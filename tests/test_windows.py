@@ -315,3 +315,38 @@ def test_a_stage_move_is_recorded_in_the_drafts_own_language(tmp_path: Path) -> 
     assert f"оно закрыто досрочно, {day(0)}." in message
     assert message.rstrip().endswith("Lawtrail-Forced: Принят.")
     ok(project.lawtrail("check", "--strict"))  # the trailer is still read as a forced move
+
+
+@pytest.mark.parametrize(
+    ("closed_days", "stage", "breach"),
+    [(1, "discussion", True), (0, "discussion", False), (1, "revision", False)],
+    ids=["text-changed-after-close", "on-the-closing-day", "moved-to-revision"],
+)
+def test_changed_after_close_is_caught_only_after_the_window(
+    tmp_path: Path, closed_days: int, stage: str, breach: bool
+) -> None:
+    """A text changed after its window closed, still "in discussion" under the same window,
+    breaks [changed-after-close]; the same change on the closing day, or with the draft
+    moved to stage revision, does not."""
+    project = make_project(tmp_path)
+    repo = project.repo
+    window = {"opens": "2026-01-05", "closes": "2026-01-20"}
+    repo.revise("soil", draft(BODY, discussion=window), "Open the discussion")  # 2026-01-05
+    # The next commit lands on 2026-01-20 (closing day) plus `closed_days`.
+    repo.clock += (14 + closed_days) * 86_400
+    revised = draft(BODY + "\n3. A new paragraph.\n", stage=stage, discussion=window)
+    sha = repo.revise("soil", revised, "Change the text")
+    changed_on = f"2026-01-{20 + closed_days:02d}"
+    warned = project.lawtrail("check")
+    assert warned.exit_code == 0, warned.output
+    found = [line for line in warned.output.splitlines() if "[changed-after-close]" in line]
+    if not breach:
+        assert found == [], warned.output
+        return
+    assert found == [
+        f"drafts/soil/draft.md: revision {sha[:10]} ({changed_on}) changed the text after the "
+        "discussion closed on 2026-01-20 without a new window; open a new discussion window "
+        "or move the draft to stage 'revision'. [changed-after-close]"
+    ], warned.output
+    strict = project.lawtrail("check", "--strict")
+    assert strict.exit_code == 1 and "1 breach(es) of the rules" in strict.output

@@ -314,3 +314,72 @@ def test_a_broken_review_file_fails_the_build_naming_the_field(
     assert f"drafts/fees/reviews/{rid}.yml: {message}" in built.output
     assert "Traceback" not in built.output
 
+
+def answered(n: int, review_id: str, day: str | None) -> dict[str, Any]:
+    """Comment `n` on Article 1, answered on `day` (or not at all)."""
+    extra: dict[str, Any] = {}
+    if day is not None:
+        extra["response"] = {"disposition": "noted", "text": "Noted.", "by": "Team", "date": day}
+    return comment(n, review_id, "art_1", f"Comment {n}.", **extra)
+
+
+def test_accountability_counts_overdue_answers_per_draft_with_medians(tmp_path: Path) -> None:
+    """Per draft and per agency: received, answered, the rate, the median days over several
+    answers (an even count too), and unanswered comments overdue once the window closed
+    more than 30 days before the newest commit."""
+    repo = Repo(tmp_path / "project")
+    closes = {"fees": "2026-01-20", "tolls": "2026-01-10", "roads": "2099-12-31"}
+    agencies = {
+        "fees": "Ministry of Tests",
+        "tolls": "Ministry of Tests",
+        "roads": "Ministry of Roads",
+    }
+    shas = {
+        slug: repo.revise(
+            slug,
+            draft(
+                REV1,
+                title=f"{slug.title()} Order",
+                agency=agencies[slug],
+                discussion={"opens": "2026-01-01", "closes": closes[slug]},
+            ),
+        )
+        for slug in closes
+    }
+    # Submitted on 2026-01-05: fees answered after 2, 5 and 9 days, one not; tolls after
+    # 4 days, three not; roads (still open) not yet.
+    days = {
+        "fees": ["2026-01-07", "2026-01-10", "2026-01-14", None],
+        "tolls": ["2026-01-09", None, None, None],
+        "roads": [None],
+    }
+    for n, (slug, answers) in enumerate(days.items()):
+        rid = f"20260105-{'abc'[n] * 10}"
+        comments = [answered(i, rid, day) for i, day in enumerate(answers, 1)]
+        folder = repo.root / "drafts" / slug / "reviews"
+        folder.mkdir(parents=True)
+        (folder / f"{rid}.yml").write_text(
+            dump_review(review(rid, shas[slug], comments, draft=slug))
+        )
+    repo.git("add", "-A")
+    repo.commit("Merge and answer")
+    repo.clock += 100 * 86_400  # the newest commit: long after both windows closed
+    repo.commit("Later")
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    page = built.html("accountability/")
+    tables = page.select(".lt-figures-table")
+    rows = {
+        cells[0]: cells[1:]
+        for table in tables
+        for row in table.select("tbody tr")
+        if (cells := [" ".join(c.text.split()) for c in row.find_all(["th", "td"])])
+    }
+    # Agency: drafts, received, answered, rate, median days, overdue.
+    assert rows["Ministry of Tests"] == ["2", "8", "4", "50%", "4.5", "4"]
+    assert rows["Ministry of Roads"][:3] == ["1", "1", "0"]
+    assert rows["Ministry of Roads"][-1] == "0"
+    # Draft: agency, received, answered, rate, median days, overdue.
+    assert rows["Fees Order"] == ["Ministry of Tests", "4", "3", "75%", "5", "1"]
+    assert rows["Tolls Order"] == ["Ministry of Tests", "4", "1", "25%", "4", "3"]
+    assert rows["Roads Order"][-1] == "0"

@@ -39,8 +39,12 @@ def free_port() -> int:
 class Server:
     """A gunicorn process group serving the intake."""
 
-    def __init__(self, repo: Path, spool: Path, workers: int = 4, **env: str) -> None:
+    def __init__(
+        self, repo: Path, spool: Path, workers: int = 4, wrap: list[str] | None = None, **env: str
+    ) -> None:
+        """Start it; `wrap` is a command to run it under (e.g. faketime)."""
         self.port = free_port()
+        self.wrap = wrap or []
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = spool.parent.parent / f"gunicorn-{self.port}.log"
         with self.log.open("wb") as log:
@@ -61,6 +65,7 @@ class Server:
     ) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [
+                *self.wrap,
                 sys.executable,
                 "-m",
                 "gunicorn",

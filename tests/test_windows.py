@@ -350,3 +350,53 @@ def test_changed_after_close_is_caught_only_after_the_window(
     ], warned.output
     strict = project.lawtrail("check", "--strict")
     assert strict.exit_code == 1 and "1 breach(es) of the rules" in strict.output
+
+
+# Asia/Almaty is UTC+5: its day 2026-01-20 runs from 2026-01-19 19:00 to 2026-01-20 19:00 UTC.
+@pytest.mark.parametrize(
+    ("utc", "status"),
+    [
+        ("2026-01-09 18:59:00", 409),  # 23:59 on the day before it opens
+        ("2026-01-09 19:00:30", 201),  # 00:00 on the opening day
+        ("2026-01-20 18:59:00", 201),  # 23:59 on the closing day
+        ("2026-01-20 19:00:30", 409),  # 00:00 the day after
+    ],
+)
+def test_the_window_opens_and_closes_at_midnight_in_its_time_zone(
+    tmp_path: Path, utc: str, status: int
+) -> None:
+    """The intake, under a system clock set by faketime, takes comments from 00:00 on the
+    opening day to 23:59 on the closing day in the site's time zone, not in UTC."""
+    import json
+    import shutil
+
+    from tests.test_server import Server, post
+
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        pytest.skip("faketime is not installed (apt-get install faketime; CI installs it)")
+    repo = Repo(tmp_path / "project")
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace(
+            "drafts_dir: drafts", "drafts_dir: drafts\n      timezone: Asia/Almaty"
+        )
+    )
+    window = {"opens": "2026-01-10", "closes": "2026-01-20"}
+    sha = repo.revise("soil", draft(BODY, discussion=window))
+    server = Server(
+        repo.root, tmp_path / "spool", workers=1, wrap=[faketime, "-f", f"@{utc}"], TZ="UTC"
+    )
+    try:
+        body = {
+            "draft": "soil",
+            "revision": sha,
+            "comments": [{"target": {"eid": "art_1"}, "body": "In time?"}],
+        }
+        answer, data = post(server.url, json.dumps(body).encode())
+    finally:
+        server.kill()
+    assert answer == status, data
+    if status == 409:
+        assert data["error"]["code"] == "discussion_closed"
+        assert "open 2026-01-10 to 2026-01-20" in data["error"]["message"]

@@ -372,3 +372,79 @@ def test_words_not_in_the_element_are_not_sent(page: Any, served: tuple[str, Pat
     assert [json.loads(p.post_data)["comments"][0]["target"] for p in posts] == [
         {"eid": "art_1__para_1"}
     ]
+
+
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A site built while `fees` and `tolls` were open; `tolls` was then moved to stage
+    revision, which the intake sees and the already published page does not."""
+    root = tmp_path_factory.mktemp("refusing")
+    repo = Repo(root / "project")
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace(
+            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
+        )
+    )
+    window = {"opens": "2026-01-01", "closes": "2099-12-31"}
+    repo.revise("fees", draft(BODY, discussion=window))
+    repo.revise("tolls", draft(BODY, discussion=window))
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    repo.revise("tolls", draft(BODY, stage="revision", discussion=window), "Close early")
+    return repo.root, built.site, root
+
+
+def send_comment(page: Any, url: str, body: str) -> None:
+    """Open the draft at `url`, comment on Article 1(1) and send."""
+    page.goto(url)
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.click('button.lt-cbtn[data-lt-target="art_1__para_1"]')
+    page.fill("#lt-c-body", body)
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+
+
+def test_a_discussion_closed_since_the_page_was_built_is_said_in_the_form(
+    page: Any, refusing: tuple[Path, Path, Path]
+) -> None:
+    """The intake's 409 reaches the reader as the closed-discussion message, text kept."""
+    repo, site, root = refusing
+    server = Server(repo, root / "spool-409", workers=1, LAWTRAIL_SITE_DIR=str(site))
+    try:
+        send_comment(page, server.url + "/drafts/tolls/", "Still in time?")
+        status = page.wait_for_selector(".lt-form-status--error")
+        assert status.inner_text() == (
+            "The discussion of this draft is closed; comments are no longer accepted."
+        )
+        assert page.input_value("#lt-c-body") == "Still in time?"
+    finally:
+        server.kill()
+
+
+def test_too_many_comments_from_one_address_is_said_in_the_form(
+    page: Any, refusing: tuple[Path, Path, Path]
+) -> None:
+    """Past the rate limit the intake's 429 reaches the reader as a wait-and-resend message,
+    the text kept."""
+    repo, site, root = refusing
+    server = Server(
+        repo,
+        root / "spool-429",
+        workers=1,
+        LAWTRAIL_SITE_DIR=str(site),
+        LAWTRAIL_RATE_LIMIT="1 per day",
+    )
+    try:
+        send_comment(page, server.url + "/drafts/fees/", "The first one.")
+        page.wait_for_selector("strong.lt-tracking")
+        send_comment(page, server.url + "/drafts/fees/", "The second one.")
+        status = page.wait_for_selector(".lt-form-status--error")
+        assert status.inner_text().startswith(
+            "Too many comments from your connection just now. Please wait a few minutes "
+            "and send again."
+        )
+        assert "Your text is kept." in status.inner_text()
+        assert page.input_value("#lt-c-body") == "The second one."
+    finally:
+        server.kill()

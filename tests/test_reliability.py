@@ -382,3 +382,35 @@ def test_a_honeypot_review_reads_exactly_like_a_pending_one(
         status = client.get(created.get_json()["status_url"])
         answers.append((status.status_code, sorted(status.get_json()), status.get_json()["status"]))
     assert answers[0] == answers[1] == (200, ["draft", "id", "status", "submitted"], "pending")
+
+
+def test_start_up_cuts_a_torn_tail_and_serves_every_acknowledged_review(
+    project: tuple[Repo, str], tmp_path: Path
+) -> None:
+    """After a crash that left half a record at the end of the journal, gunicorn starts,
+    cuts it, answers `pending` for every acknowledged review, and stores new ones after."""
+    repo, sha = project
+    spool = tmp_path / "spool"
+    server = Server(repo.root, spool, workers=2)
+    try:
+        acknowledged = [post(server.url, submission(sha, n))[1]["id"] for n in range(5)]
+    finally:
+        server.kill()
+    journal = spool / "reviews.journal"
+    whole = journal.read_bytes()
+    # A writer killed mid-append: the start of a record, its payload cut off.
+    torn = whole[: whole.index(b"\xffLT", 1)]  # the first record, whole ...
+    journal.write_bytes(whole + torn[: len(torn) // 2])  # ... half of it again, at the end
+    server = Server(repo.root, spool, workers=2)
+    try:
+        for review_id in acknowledged:
+            with urllib.request.urlopen(f"{server.url}/api/v1/reviews/{review_id}") as answer:
+                assert json.load(answer)["status"] == "pending", review_id
+        assert journal.read_bytes() == whole  # the torn half-record is gone, nothing else
+        status, created = post(server.url, submission(sha, 99))
+        assert status == 201
+        with urllib.request.urlopen(f"{server.url}{created['status_url']}") as answer:
+            assert json.load(answer)["status"] == "pending"
+    finally:
+        server.kill()
+    assert {r.id for r in Spool(spool).pending()} == {*acknowledged, created["id"]}

@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -81,7 +81,8 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
         current_app.logger.error("spool refused a review: %s", err)
         raise Rejection(err.code, _STORAGE_MESSAGES[err.code]) from err
     review_id = submission.review.id
-    status_url = url_for("api.review_status", review_id=review_id)
+    # What url_for("api.review_status") gives, without building a URL adapter per request.
+    status_url = f"{request.script_root}{bp.url_prefix}/reviews/{review_id}"
     body = {"id": review_id, "status": "pending", "status_url": status_url}
     return jsonify(body), 201, {"Location": status_url}
 

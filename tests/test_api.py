@@ -616,7 +616,27 @@ def test_rate_limit_answers_429_per_client(project: tuple[Repo, str, str], tmp_p
     assert statuses == [201, 201, 201, 429, 429]
     limited = post(client, valid(project))
     assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert "3 per 1 minute" in limited.get_json()["error"]["message"]
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert len(app.extensions["lawtrail"].spool.pending()) == 3
+
+
+def test_an_unreachable_rate_limit_store_lets_comments_through(
+    project: tuple[Repo, str, str], tmp_path: Path
+) -> None:
+    """With the shared counter's Redis down, a submission is still taken (and the log says
+    the limit is not applied): a consultation does not stop for its counter."""
+    app = create_app(
+        {
+            "REPO": str(project[0].root),
+            "SPOOL_DIR": str(tmp_path / "spool"),
+            "REFRESH_SECONDS": 0,
+            "RATE_LIMIT": "1 per minute",
+            "RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:1",  # nothing listens on port 1
+        }
+    )
+    client = app.test_client()
+    assert [post(client, valid(project)).status_code for _ in range(2)] == [201, 201]
 
 
 @pytest.mark.parametrize(("proxies", "expected"), [(1, [201, 201, 429]), (0, [201, 429, 429])])

@@ -258,7 +258,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                     "responses": {
                         "201": _json("Stored durably; pending moderation.", "Created"),
-                        "400": _error("Malformed JSON or not UTF-8."),
+                        "400": _error("Malformed JSON, nested too deeply, or not UTF-8."),
                         "403": _FORBIDDEN,
                         "404": _error("Unknown draft."),
                         "409": _error(
@@ -271,7 +271,15 @@ def openapi_document() -> dict[str, Any]:
                             "A field is wrong: unknown revision, element or language, a "
                             "quote not in its element, a type, length or character."
                         ),
-                        "429": _error("Rate limited: too many submissions from this address."),
+                        "429": {
+                            **_error("Rate limited: too many submissions from this address."),
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "Seconds until the limit's window ends.",
+                                    "schema": {"type": "integer", "minimum": 1},
+                                }
+                            },
+                        },
                         "503": _error("The spool cannot store reviews right now."),
                     },
                 }

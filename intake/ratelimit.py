@@ -15,6 +15,7 @@ per-worker counts here drop expired windows as they are met instead.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ class RateLimit:
                     log.error("rate limit storage unavailable, not limiting: %s", err)
                     return None
             if over and exceeded is None:
-                exceeded = Exceeded(str(item), max(1, int(reset - time.time() + 0.999)))
+                exceeded = Exceeded(str(item), max(1, math.ceil(reset - time.time())))
         return exceeded
 
     def _hit_memory(self, n: int, item: RateLimitItem, client: str) -> tuple[bool, float]:

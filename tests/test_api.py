@@ -659,3 +659,24 @@ def test_forwarded_address_is_trusted_only_behind_configured_proxies(
         for address in ("203.0.113.1", "203.0.113.2", "203.0.113.1")
     ]
     assert statuses == expected
+
+
+def test_a_rate_limit_window_ends_when_retry_after_says(
+    project: tuple[Repo, str, str], tmp_path: Path
+) -> None:
+    """A client refused with 429 is taken again once the seconds in Retry-After have passed."""
+    import time
+
+    app = create_app(
+        {
+            "REPO": str(project[0].root),
+            "SPOOL_DIR": str(tmp_path / "spool"),
+            "REFRESH_SECONDS": 0,
+            "RATE_LIMIT": "2 per 2 seconds",
+        }
+    )
+    client = app.test_client()
+    assert [post(client, valid(project)).status_code for _ in range(3)] == [201, 201, 429]
+    refused = post(client, valid(project))
+    time.sleep(int(refused.headers["Retry-After"]))
+    assert post(client, valid(project)).status_code == 201

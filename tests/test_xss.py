@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from intake.cli import main
-from tests.conftest import Build, Repo, draft, serve
+from tests.conftest import Build, Repo, draft
 from tests.test_server import Server, post
 
 BODY = "### Article 1. Fees\n\n1. A reply is due within 15 working days of the request.\n"
@@ -70,35 +70,46 @@ PAYLOADS = [
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Build, list[str]]]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Build, list[str], str]]:
     """Every payload submitted through gunicorn in every published field, merged, partly
-    answered with a payload, then built: the site and the tracking numbers."""
+    answered with a payload, then built and served by the intake (whose status answers the
+    tracking page shows): the site, the tracking numbers and the address."""
     root = tmp_path_factory.mktemp("xss")
     repo = Repo(root / "project")
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace(
+            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
+        )
+    )
+    repo.git("add", "-A")
+    repo.commit("Take comments")
     sha = repo.revise("fees", draft(BODY, discussion=OPEN))
+    built = repo.build()
+    assert built.returncode == 0, built.output
     spool = root / "spool"
-    server = Server(repo.root, spool, workers=2)
-    ids = []
+    server = Server(repo.root, spool, workers=2, LAWTRAIL_SITE_DIR=str(built.site))
     try:
+        ids = []
         for n, payload in enumerate(PAYLOADS):
             status, answer = post(server.url, submission(sha, payload, n))
             assert status == 201, (payload, answer)
             ids.append(answer["id"])
+        cli = ["--repo", str(repo.root), "--spool", str(spool)]
+        runner = CliRunner()
+        merged = runner.invoke(main, [*cli, "reviews", "merge", *ids, "--by", "Mo Derator"])
+        assert merged.exit_code == 0, merged.output
+        for review_id, payload in list(zip(ids, PAYLOADS, strict=True))[::4]:
+            answered = runner.invoke(
+                main,
+                [*cli, "respond", f"{review_id}-1", "--disposition", "noted", "--text", payload],
+            )
+            assert answered.exit_code == 0, answered.output
+        built = repo.build()  # into the folder the intake serves
+        assert built.returncode == 0, built.output
+        yield built, ids, server.url
     finally:
         server.kill()
-    cli = ["--repo", str(repo.root), "--spool", str(spool)]
-    runner = CliRunner()
-    merged = runner.invoke(main, [*cli, "reviews", "merge", *ids, "--by", "Mo Derator"])
-    assert merged.exit_code == 0, merged.output
-    for review_id, payload in list(zip(ids, PAYLOADS, strict=True))[::4]:
-        answered = runner.invoke(
-            main,
-            [*cli, "respond", f"{review_id}-1", "--disposition", "noted", "--text", payload],
-        )
-        assert answered.exit_code == 0, answered.output
-    built = repo.build()
-    assert built.returncode == 0, built.output
-    yield built, ids
 
 
 def submission(sha: str, payload: str, n: int) -> bytes:
@@ -146,33 +157,36 @@ DANGER = """() => {
 
 def pages(built: Build, ids: list[str]) -> list[str]:
     """Every page that shows submitted text: the draft, its comments, each review, the
-    accountability page."""
+    accountability page, and the tracking page of each review (filled from the API)."""
     paths = ["drafts/fees/", "drafts/fees/comments/", "accountability/"]
     paths += [f"drafts/fees/reviews/{review_id}/" for review_id in ids]
     for path in paths:
         assert (built.site / path / "index.html").is_file(), path
-    return paths
+    return paths + [f"track/?id={review_id}" for review_id in ids]
 
 
 def test_no_payload_runs_on_any_page_that_shows_submitted_text(
-    browser: Any, hostile: tuple[Build, list[str]]
+    browser: Any, hostile: tuple[Build, list[str], str]
 ) -> None:
     """No dialog, no sentinel, no handler or script URL in the DOM, on every page, also
     after every comment thread is opened and every element is hovered and focused."""
-    built, ids = hostile
-    process, url = serve(built.site)
+    built, ids, url = hostile
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         for path in pages(built, ids):
-            page.goto(url + path)
+            page.goto(f"{url}/{path}")
             page.wait_for_load_state("load")
+            if path.startswith("track/"):
+                shown = page.wait_for_selector(".lt-track__result:not([hidden])").inner_text()
+                assert shown.startswith("Published"), (path, shown)
             for summary in page.locator("details summary").all():
                 if summary.is_visible():
                     summary.click()
-            for field in page.locator(".lt-comment, .lt-proposals td").all()[:40]:
+            fields = page.locator(".lt-comment, .lt-proposals td, .lt-track__comment")
+            for field in [f for f in fields.all() if f.is_visible()][:40]:
                 field.hover()
             page.wait_for_timeout(50)  # an onerror of a broken image fires after load
             assert page.evaluate("() => window.__xss") is None, path
@@ -180,14 +194,14 @@ def test_no_payload_runs_on_any_page_that_shows_submitted_text(
         assert dialogs == []
     finally:
         context.close()
-        process.terminate()
-        process.wait()
 
 
-def test_hostile_names_and_quotes_read_back_as_typed(hostile: tuple[Build, list[str]]) -> None:
+def test_hostile_names_and_quotes_read_back_as_typed(
+    hostile: tuple[Build, list[str], str],
+) -> None:
     """A review page shows the name, organisation, quote context and suggestion as the
     plain text that was submitted: escaped, not dropped and not interpreted."""
-    built, ids = hostile
+    built, ids, _ = hostile
     for review_id, payload in zip(ids, PAYLOADS, strict=True):
         page = built.html(f"drafts/fees/reviews/{review_id}/")
         text = page.get_text()

@@ -36,6 +36,7 @@ from site_builder.i18n import CatalogError, format_day, script_messages, shipped
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.feeds import advertise, feed_files
 from site_builder.mkdocs.pages import PageSpec, SiteContext
+from site_builder.mkdocs.privacy import keep_readers_private
 from site_builder.mkdocs.record import record_specs
 from site_builder.mkdocs.tracking import tracking_specs
 from site_builder.options import LawtrailOptions, OptionsError
@@ -134,6 +135,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
         config.extra_javascript.append(_module_script(WIDGET))
+        for warning in keep_readers_private(config):
+            log.warning(warning)
         self.site = SiteContext(
             self.options.timezone, config.use_directory_urls, self.options.intake_url, self.language
         )

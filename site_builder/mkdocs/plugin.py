@@ -54,6 +54,8 @@ ASSETS = (
     "assets/lawtrail/comment.css",
     "assets/lawtrail/track.css",
     "assets/lawtrail/track.js",
+    "assets/lawtrail/theme.css",
+    "assets/lawtrail/theme.js",
 )
 # The comment widget: ES modules served as they are. Pages load main.js, which imports the rest.
 WIDGET = "assets/lawtrail/comment/main.js"

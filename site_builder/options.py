@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from site_builder.errors import LawtrailError
 
@@ -32,6 +33,15 @@ def timezone_problem(value: object) -> str | None:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A way to comment other than the page's form (which needs JavaScript): an address, a
+    form or a phone line the agency names, shown on the banner of a draft in discussion."""
+
+    text: str  # what the reader sees, e.g. "By e-mail to comments@example.org"
+    link: str | None = None  # mailto:, tel:, http(s):// or a page of the site; unset, plain text
+
+
+@dataclass(frozen=True)
 class LawtrailOptions:
     """Options of the `lawtrail` plugin (docs/plugin.md has a row for each)."""
 
@@ -44,6 +54,9 @@ class LawtrailOptions:
     strict: bool = False  # rule breaches are build errors instead of warnings
     intake_url: str | None = None  # base URL of the comment API; unset, no commenting
     glossary: str | None = None  # site-wide glossary file relative to mkdocs.yml; unset, none
+    # other ways to comment, for readers without JavaScript; as written in mkdocs.yml (a
+    # list of `{text, link}` or of plain texts), kept as Channels
+    other_channels: tuple[Channel, ...] = ()
 
     def __post_init__(self) -> None:
         problems = []
@@ -53,6 +66,8 @@ class LawtrailOptions:
                 problems.append(f"lawtrail option '{name}': {problem}")
         if problems:
             raise OptionsError(problems)
+        # Frozen: the checked list from mkdocs.yml becomes Channels once, here.
+        object.__setattr__(self, "other_channels", to_channels(self.other_channels))
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> LawtrailOptions:
@@ -110,6 +125,59 @@ def _optional_file(value: object) -> str | None:
     return f"is {value!r}; expected a file relative to mkdocs.yml, e.g. glossary.yml"
 
 
+def channels_problem(value: object) -> str | None:
+    """What is wrong with `other_channels`, or None: a list whose items are texts or
+    `{text, link}` mappings, each link an address a reader can follow."""
+    if not isinstance(value, list | tuple):
+        return f"is {value!r}; expected a list of ways to comment, e.g. {_CHANNEL_EXAMPLE}"
+    for number, item in enumerate(value, 1):
+        problem = _channel_problem(item)
+        if problem:
+            return f"item {number} {problem}"
+    return None
+
+
+def to_channels(value: object) -> tuple[Channel, ...]:
+    """The Channels of an `other_channels` value that `channels_problem` accepts."""
+    found = []
+    for item in value if isinstance(value, list | tuple) else ():
+        if isinstance(item, Channel):
+            found.append(item)
+        elif isinstance(item, str):
+            found.append(Channel(item.strip()))
+        elif isinstance(item, Mapping):
+            link = item.get("link")
+            found.append(Channel(str(item["text"]).strip(), str(link).strip() if link else None))
+    return tuple(found)
+
+
+_CHANNEL_EXAMPLE = "{text: By e-mail to comments@example.org, link: mailto:comments@example.org}"
+_LINK_SCHEMES = ("", "mailto", "tel", "http", "https")
+
+
+def _channel_problem(item: object) -> str | None:
+    if isinstance(item, Channel) or (isinstance(item, str) and item.strip()):
+        return None
+    if not isinstance(item, Mapping):
+        return f"is {item!r}; expected a text or {_CHANNEL_EXAMPLE}"
+    unknown = sorted(str(key) for key in item if key not in ("text", "link"))
+    if unknown:
+        return f"has {', '.join(unknown)}; expected only text and link, e.g. {_CHANNEL_EXAMPLE}"
+    text, link = item.get("text"), item.get("link")
+    if not isinstance(text, str) or not text.strip():
+        return f"has no text; expected what readers see, e.g. {_CHANNEL_EXAMPLE}"
+    if link is None:
+        return None
+    if not isinstance(link, str) or not link.strip() or urlsplit(link).scheme not in _LINK_SCHEMES:
+        return (
+            f"has link {link!r}; expected a mailto:, tel: or https:// address or a page of "
+            "the site, or no link"
+        )
+    if "@" in link and not urlsplit(link).scheme and "/" not in link:
+        return f"has link {link!r}, an e-mail address; write it as mailto:{link.strip()}"
+    return None
+
+
 def _timezone(value: object) -> str | None:
     return _is(str, "an IANA time zone such as UTC")(value) or timezone_problem(value)
 
@@ -124,6 +192,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "strict": _is(bool, "true or false"),
     "intake_url": _optional_text,
     "glossary": _optional_file,
+    "other_channels": channels_problem,
 }
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from site_builder.options import LawtrailOptions, default, timezone_problem
+from site_builder.options import (
+    Channel,
+    LawtrailOptions,
+    channels_problem,
+    default,
+    timezone_problem,
+    to_channels,
+)
 
 
 class _TimeZone(c.Type[str]):
@@ -20,6 +27,18 @@ class _TimeZone(c.Type[str]):
         if problem:
             raise base.ValidationError(problem)
         return zone
+
+
+class _Channels(base.BaseConfigOption[tuple[Channel, ...]]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = default("other_channels")
+
+    def run_validation(self, value: object) -> tuple[Channel, ...]:
+        problem = channels_problem(value)
+        if problem:
+            raise base.ValidationError(problem)
+        return to_channels(value)
 
 
 class LawtrailConfig(base.Config):
@@ -43,6 +62,9 @@ class LawtrailConfig(base.Config):
     """Base URL of the comment intake API (e.g. /api/v1); unset, pages take no comments."""
     glossary = c.Optional(c.Type(str))
     """Site-wide glossary, a YAML file of `term: plain definition` relative to mkdocs.yml."""
+    other_channels = _Channels()
+    """Other ways to comment (`{text, link}` or plain texts), shown to readers without
+    JavaScript on the banner of a draft in discussion."""
 
 
 def to_options(config: LawtrailConfig) -> LawtrailOptions:
@@ -62,4 +84,5 @@ def to_options(config: LawtrailConfig) -> LawtrailOptions:
         strict=config.strict,
         intake_url=config.intake_url,
         glossary=config.glossary,
+        other_channels=config.other_channels,
     )

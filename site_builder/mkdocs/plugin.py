@@ -224,6 +224,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
                 **data,
                 "filters": self.filters,
                 "timezone": self.site.timezone,
+                "other_channels": self.options.other_channels,
             }
         return context
 

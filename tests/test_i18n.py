@@ -38,7 +38,9 @@ NOT_OURS = (
     "script, style, code, q, blockquote, .lt-comment__body, .lt-comment__suggestion, "
     ".lt-comment__rationale, .lt-answer__text, .lt-proposals td:nth-child(3) > :not(a), "
     ".lt-proposals td:nth-child(4), .lt-proposals td:nth-child(6) > :not(span), "
-    ".lt-thread__list, .md-footer-copyright"
+    ".lt-thread__list, .md-footer-copyright, "
+    # The agency's other ways to comment, in the words of the site's mkdocs.yml.
+    ".lt-channels"
 )
 
 

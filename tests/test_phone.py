@@ -116,6 +116,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "accountability": "/accountability/",
         "language version": "/drafts/fees/kk/",
         "how to take part": "/about/",
+        "tracking": "/track/",
         "404": "/404.html",
         "missing page": "/no/such/page/",
     }
@@ -124,8 +125,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 def test_no_page_requests_another_site(browser: Any, site: dict[str, Any]) -> None:
-    """Every page type, the comment form and one search load nothing from another origin:
-    no Google Fonts, no GitHub API for the repository link."""
+    """Every page type, the comment form, one search and one tracking number looked up load
+    nothing from another origin: no Google Fonts, no GitHub API for the repository link."""
     origin = urlsplit(site["url"])
     elsewhere: list[str] = []
     here: list[str] = []
@@ -155,6 +156,10 @@ def test_no_page_requests_another_site(browser: Any, site: dict[str, Any]) -> No
         page.keyboard.type("tariff")
         page.wait_for_selector(".md-search-result__item")
         page.wait_for_load_state("networkidle")
+        page.goto(site["url"] + site["pages"]["tracking"])
+        page.fill("#lt-track-id", RID)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".lt-track__result:not([hidden])")
         context.close()
     assert elsewhere == []
     assert "/search/search_index.json" in here

@@ -42,7 +42,7 @@ from site_builder.mkdocs.tracking import tracking_specs
 from site_builder.options import LawtrailOptions, OptionsError
 from site_builder.render import Published, Renderer, publish
 from site_builder.reviews import ReviewError, read_reviews
-from site_builder.urls import ACCOUNTABILITY_SRC, TRACK_SRC, draft_src, reviews_dir
+from site_builder.urls import ACCOUNTABILITY_SRC, TRACK_SRC, draft_src, reviews_dir, short_sha
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
@@ -152,6 +152,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             translations(self.language), newstyle=True
         )
         env.filters["day"] = lambda value: format_day(value, self.language) if value else ""
+        env.filters["short_sha"] = short_sha  # as revision addresses show a commit
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

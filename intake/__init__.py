@@ -101,7 +101,7 @@ def _check_spool(spool: Path) -> None:
         probe.unlink()
     except OSError as err:
         if _started_before():
-            logging.getLogger("intake").warning(
+            logging.getLogger("lawtrail.intake").warning(
                 "LAWTRAIL_SPOOL_DIR: %s cannot be written (%s); this worker starts anyway "
                 "and answers 503 to comments until the disk takes writes again.",
                 spool,
@@ -112,7 +112,7 @@ def _check_spool(spool: Path) -> None:
             f"LAWTRAIL_SPOOL_DIR: {spool} cannot be written ({err.strerror or err}); point it "
             "at a writable folder on a disk with free space."
         ) from None
-    if "gunicorn.arbiter" not in sys.modules:
+    if not _under_gunicorn():
         return
     with contextlib.suppress(OSError):  # only a hint for later restarts; never fatal
         marker = _started_marker()
@@ -125,12 +125,17 @@ def _started_before() -> bool:
     """Whether a worker of this same parent process (gunicorn's master) started before.
 
     Only a gunicorn worker asks: an app made in any other process starts as the first."""
-    if "gunicorn.arbiter" not in sys.modules:
+    if not _under_gunicorn():
         return False
     try:
         return _started_marker().read_text() == _parent_identity()
     except OSError:
         return False
+
+
+def _under_gunicorn() -> bool:
+    """Whether this process was forked by a gunicorn master (which imported its arbiter)."""
+    return "gunicorn.arbiter" in sys.modules
 
 
 def _started_marker() -> Path:

@@ -18,7 +18,7 @@ import yaml
 from intake.workspace import Identity, ModerationError, Workspace
 from site_builder.drafts import DraftError, split_front_matter, validate_meta
 from site_builder.frontmatter import FINAL_STAGES, LIFECYCLE, SLUG, DiscussionWindow, DraftMeta
-from site_builder.i18n import shipped, translations
+from site_builder.i18n import SOURCE_LANGUAGE, shipped, translations
 from site_builder.lifecycle import (
     CLOSING,
     FORCED_TRAILER,
@@ -205,7 +205,7 @@ def _message(
     change = window_change(old, new, today)
     if new.stage != old.stage or window is None:
         stage = str(new.stage)
-        if shipped(language) != "en" and stage in STAGE_LABELS:
+        if shipped(language) != SOURCE_LANGUAGE and stage in STAGE_LABELS:
             stage = _(STAGE_LABELS[stage])
         subject = _("Move %(slug)s to stage %(stage)s") % {"slug": slug, "stage": stage}
     elif change == "extended":

@@ -84,7 +84,8 @@ class IntakeState:
         """Recover the spool and start watching the repository, once per process.
 
         Called when the app is created (each gunicorn worker creates its own), in a child
-        after a fork, and again on each request, which finds it done.
+        after a fork, and again on each request, which finds it done (or, in a restarted
+        worker whose spool could not be recovered yet, tries the recovery again).
         """
         if self._watcher_pid == os.getpid() and self._recovered:
             return

@@ -203,7 +203,9 @@ def test_a_full_disk_answers_503_loses_nothing_and_recovers(
         spool = disk / "spool"
         filler = disk / "filler"
         filler.write_bytes(b"\0" * 1_000_000)
-        server = Server(repo.root, spool, workers=2, LAWTRAIL_MIN_FREE_BYTES=str(1_000_000))
+        server = Server(
+            repo.root, spool, workers=2, log_dir=tmp_path, LAWTRAIL_MIN_FREE_BYTES=str(1_000_000)
+        )
         try:
             accepted: list[str] = []
             codes: dict[int, int] = {}
@@ -248,7 +250,9 @@ def test_a_read_only_spool_answers_503_and_recovers(
     repo, sha = project
     with tmpfs(tmp_path / "disk", "4m") as disk:
         spool = disk / "spool"
-        server = Server(repo.root, spool, workers=2, LAWTRAIL_MIN_FREE_BYTES="1000")
+        server = Server(
+            repo.root, spool, workers=2, log_dir=tmp_path, LAWTRAIL_MIN_FREE_BYTES="1000"
+        )
         try:
             assert post(server.url, submission(sha, 1))[0] == 201
             remount(disk, "ro")
@@ -275,7 +279,9 @@ def test_a_worker_restarted_on_a_read_only_spool_keeps_the_intake_up(
     repo, sha = project
     with tmpfs(tmp_path / "disk", "4m") as disk:
         spool = disk / "spool"
-        server = Server(repo.root, spool, workers=1, LAWTRAIL_MIN_FREE_BYTES="1000")
+        server = Server(
+            repo.root, spool, workers=1, log_dir=tmp_path, LAWTRAIL_MIN_FREE_BYTES="1000"
+        )
         try:
             assert post(server.url, submission(sha, 1))[0] == 201
             remount(disk, "ro")

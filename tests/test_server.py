@@ -40,13 +40,21 @@ class Server:
     """A gunicorn process group serving the intake."""
 
     def __init__(
-        self, repo: Path, spool: Path, workers: int = 4, wrap: list[str] | None = None, **env: str
+        self,
+        repo: Path,
+        spool: Path,
+        workers: int = 4,
+        wrap: list[str] | None = None,
+        log_dir: Path | None = None,
+        **env: str,
     ) -> None:
-        """Start it; `wrap` is a command to run it under (e.g. faketime)."""
+        """Start it; `wrap` is a command to run it under (e.g. faketime); its log goes to
+        `log_dir` (default: beside the spool, which a test that swaps the spool's disk must
+        not use)."""
         self.port = free_port()
         self.wrap = wrap or []
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = spool.parent.parent / f"gunicorn-{self.port}.log"
+        self.log = (log_dir or spool.parent) / f"gunicorn-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = self._start(repo, spool, workers, log, env)
         deadline = time.monotonic() + 30

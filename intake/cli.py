@@ -105,6 +105,13 @@ def list_reviews(settings: Settings, slug: str | None) -> None:
     'reviews merge --group' and 'respond'), the ids, draft, submission time, count and
     the first words of the first comment.
     """
+    unmade = settings.unmade_spool()
+    if unmade is not None:
+        click.echo(
+            f"No pending reviews: the intake has stored none yet ({unmade} does not exist). "
+            "If it runs with LAWTRAIL_SPOOL_DIR set, pass that folder as --spool."
+        )
+        return
     spool = settings.spool()
     groups = spool.groups(slug)
     if not groups:

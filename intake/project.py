@@ -51,6 +51,13 @@ class Settings:
         """The site's mkdocs.yml (LAWTRAIL_CONFIG_FILE, as the intake reads it)."""
         return self.repo / str(setting("CONFIG_FILE"))
 
+    def unmade_spool(self) -> Path | None:
+        """The default spool's folder while it does not exist: the intake makes it when it
+        stores its first review, so a new project has none (and nothing pending). None
+        when a spool is configured (a missing one is then a wrong path) or it exists."""
+        directory = spool_dir(self.spool_dir)
+        return None if self.spool_dir or directory.is_dir() else directory
+
     def spool(self) -> Spool:
         """The intake's spool; an error if it does not exist (a wrong path, most likely)."""
         directory = spool_dir(self.spool_dir)

@@ -330,6 +330,18 @@ def test_a_missing_spool_is_named(project: Project, tmp_path: Path) -> None:
     assert result.exit_code == 1 and f"There is no spool at {tmp_path / 'none'}" in result.output
 
 
+def test_a_new_project_has_no_pending_reviews_and_says_why(tmp_path: Path) -> None:
+    """Before the intake stores its first review there is no spool: listing says there is
+    nothing pending and where it looked, and makes no folder."""
+    instance = tmp_path / "instance"
+    result = CliRunner().invoke(
+        main, ["reviews", "list"], env={"LAWTRAIL_INSTANCE_PATH": str(instance)}
+    )
+    assert result.exit_code == 0, result.output
+    assert "No pending reviews" in result.output and str(instance / "spool") in result.output
+    assert "--spool" in result.output and not instance.exists()
+
+
 def test_contact_emails_never_reach_git(project: Project) -> None:
     """After merging, rejecting and answering, no object in the repository holds an e-mail."""
     emails = ["ann.voter@example.org", "bek@example.kz", "campaign@example.net"]

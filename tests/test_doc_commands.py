@@ -118,6 +118,10 @@ def run_blocks(blocks: list[Block], where: Path) -> None:
     bin_dir = str(Path(sys.executable).parent)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAWTRAIL_", "GIT_"))}
     env |= {"PATH": bin_dir + os.pathsep + env.get("PATH", ""), "NO_MKDOCS_2_WARNING": "1"}
+    # `.venv` is this run's, whose `intake` package (and so its default instance folder,
+    # with the spool in it) is this repository's: point the instance at the checkout's own,
+    # so the blocks see what a fresh clone holds, not this repository's spool.
+    env["LAWTRAIL_INSTANCE_PATH"] = str(where / "instance")
     for block in blocks:
         done = subprocess.run(
             ["bash", "-e", "-o", "pipefail", "-c", block.code],

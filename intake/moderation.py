@@ -41,6 +41,7 @@ from intake.spool import Decided, Group, Spool, SpoolError
 from intake.workspace import Identity, ModerationError, Workspace, closest, did_you_mean
 from site_builder.campaigns import GROUP_ID, combine, group_id
 from site_builder.frontmatter import SLUG
+from site_builder.review_schema import check_merged, load_review, read_merged, read_reviews
 from site_builder.reviews import (
     DISPOSITIONS,
     REJECTED_FILE,
@@ -50,11 +51,7 @@ from site_builder.reviews import (
     Response,
     Review,
     ReviewError,
-    check_merged,
     dump_review,
-    load_review,
-    read_merged,
-    read_reviews,
 )
 from site_builder.urls import REVIEWS_DIR, review_file, reviews_dir
 

@@ -7,15 +7,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder.reviews import (
-    REVIEW_ID,
-    Decision,
-    Review,
-    ReviewError,
-    decision_data,
-    parse_decision,
-    parse_review,
-)
+from site_builder.review_schema import parse_decision, parse_review
+from site_builder.reviews import REVIEW_ID, Decision, Review, ReviewError, decision_data
 
 REVIEW, DECISION, GROUP, CONTACT, SUSPECT = b"R", b"D", b"G", b"C", b"S"  # record kinds
 

@@ -60,7 +60,8 @@ from intake.records import (
     parse_decided,
 )
 from site_builder.campaigns import group_id
-from site_builder.reviews import Review, ReviewError, parse_review
+from site_builder.review_schema import parse_review
+from site_builder.reviews import Review, ReviewError
 
 __all__ = [
     "MIN_FREE",

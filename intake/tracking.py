@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from intake.state import IntakeState
 from site_builder.ids import full_label
-from site_builder.reviews import Comment, Review, ReviewError, read_merged, timestamp
+from site_builder.review_schema import read_merged
+from site_builder.reviews import Comment, Review, ReviewError, timestamp
 from site_builder.urls import comment_anchor, review_file
 
 log = logging.getLogger("lawtrail.intake")

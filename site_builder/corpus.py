@@ -16,7 +16,8 @@ from site_builder.drafts import load_drafts
 from site_builder.history import read_history
 from site_builder.options import SiteOptions
 from site_builder.render import Edition, Published, Renderer, publish
-from site_builder.reviews import Review, read_reviews
+from site_builder.review_schema import read_reviews
+from site_builder.reviews import Review
 from site_builder.urls import REVIEWS_DIR, public_url, review_src, reviews_dir
 
 

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from intake.cli import Settings
-from site_builder.reviews import dump_review, load_review, read_reviews
+from site_builder.review_schema import load_review, read_reviews
+from site_builder.reviews import dump_review
 from tests.conftest import Build
 from tests.test_cli import Project, make_project, ok
 

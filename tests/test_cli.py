@@ -21,6 +21,7 @@ from intake.cli import main
 from intake.lifecycle import SUMMARY_PLACEHOLDER
 from intake.spool import Decided, Spool
 from site_builder.drafts import split_front_matter, validate_meta
+from site_builder.review_schema import read_reviews
 from site_builder.reviews import (
     Author,
     Comment,
@@ -29,7 +30,6 @@ from site_builder.reviews import (
     Target,
     comment_id,
     new_review_id,
-    read_reviews,
 )
 from tests.conftest import Repo, draft
 

@@ -41,7 +41,8 @@ from site_builder.mkdocs.record import record_specs
 from site_builder.mkdocs.tracking import tracking_specs
 from site_builder.options import LawtrailOptions, OptionsError
 from site_builder.render import Published, Renderer, publish
-from site_builder.reviews import ReviewError, read_reviews
+from site_builder.review_schema import read_reviews
+from site_builder.reviews import ReviewError
 from site_builder.urls import ACCOUNTABILITY_SRC, TRACK_SRC, draft_src, reviews_dir, short_sha
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")

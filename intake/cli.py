@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from intake.answers import respond
 from intake.drafting import drafts
 from intake.lifecycle import SUMMARY_PLACEHOLDER
 from intake.moderation import (
@@ -24,7 +25,6 @@ from intake.moderation import (
     pending_group,
     pending_review,
     reject,
-    respond,
     settle,
 )
 from intake.project import Settings, identity_options

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from intake.framing import encode
-from intake.records import CONTACT, DECISION, REVIEW, Decided
+from intake.records import DECISION, WITH_CONTACT, Decided
 from intake.spool import Spool
 from intake.workspace import Workspace
 from site_builder.reviews import Author, Comment, Decision, Review, Target
@@ -51,32 +51,32 @@ def review(number: int) -> Review:
     return Review(review_id, "water-code", "0" * 40, RECEIVED, (comment,), author)
 
 
+def with_contact(item: Review, number: int) -> dict[str, object]:
+    """The journal record of a review saved with an e-mail to write back to."""
+    return {**item.to_data(), "contact": {"email": f"r{number}@example.org"}}
+
+
 def pending_records(count: int) -> Iterator[bytes]:
     for number in range(count):
         item = review(number)
-        yield encode(CONTACT, {"id": item.id, "contact": {"email": f"r{number}@example.org"}})
-        yield encode(REVIEW, item.to_data())
+        yield encode(WITH_CONTACT, with_contact(item, number))
 
 
 def decided_records(count: int, commit: str) -> Iterator[bytes]:
     for number in range(10_000_000, 10_000_000 + count):
         item = review(number)
-        yield encode(CONTACT, {"id": item.id, "contact": {"email": f"r{number}@example.org"}})
-        yield encode(REVIEW, item.to_data())
+        yield encode(WITH_CONTACT, with_contact(item, number))
         decision = Decision("merged", "Mona Moderator", DECIDED_ON)
         yield encode(DECISION, Decided(item.id, item.draft, decision, commit).to_data())
 
 
 def write_spool(directory: Path, *records: Iterator[bytes]) -> None:
-    """A spool whose journals hold these records, contacts apart, as saves would leave it."""
+    """A spool whose journal holds these records, as saves would leave it."""
     directory.mkdir(parents=True)
-    with (
-        (directory / "reviews.journal").open("wb") as reviews,
-        (directory / "contacts.journal").open("wb") as contacts,
-    ):
+    with (directory / "reviews.journal").open("wb") as reviews:
         for source in records:
             for record in source:
-                (contacts if record[3:4] == CONTACT else reviews).write(record)
+                reviews.write(record)
 
 
 def start_up(directory: Path) -> tuple[float, int]:

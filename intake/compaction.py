@@ -1,7 +1,8 @@
 """Compaction: a journal rewritten without the records its spool no longer needs.
 
 Crash guarantees. A journal is never changed in place. The records to keep are copied, byte
-for byte, into `<name>.compacting`, which is fdatasynced; then, holding every lock the
+for byte (or cut down to a stub, a whole new record: `stubs()`), into `<name>.compacting`,
+which is fdatasynced; then, holding every lock the
 journal's writers take (`Journal.exclusive`), the records appended meanwhile are copied
 too, the copy is fdatasynced again and renamed over the journal, and the directory is
 fsynced. Killed before the rename, the journal is as it was (the next compaction removes the
@@ -29,15 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intake.framing import decode, scan
+from intake.framing import decode, encode, scan
 from intake.journal import Journal, SpoolError, fsync_dir
 
 LOCK_FILE = "compaction.lock"
 TEMP_SUFFIX = ".compacting"
 _WRITE_AT = 1024 * 1024  # bytes gathered before one write to the copy
 
-# Whether a record stays, given its kind and its data (None when it is not a JSON object).
-Keep = Callable[[bytes, dict[str, Any] | None], bool]
+# Whether a record stays, given its kind and its data (None when it is not a JSON object):
+# True as it is, False not at all, or bytes: the record to write in its place.
+Keep = Callable[[bytes, dict[str, Any] | None], bool | bytes]
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,10 @@ class Compaction:
     """What one compaction of a spool dropped, what it had to keep, and the bytes it saved.
 
     `reviews` counts decided reviews dropped (with their decisions); `unsettled`, reviews
-    decided before the cut-off that stay because their decision's commit is not in git yet.
+    decided before the cut-off that stay because their decision's commit is not in git yet;
+    `contacts`, the contact data that went with the dropped reviews; `orphans`, contact data
+    an older version stored for a review whose save then failed; `suspects`, honeypot
+    catches cut down to the stub that keeps their status answering "pending".
     """
 
     before: dt.date
@@ -55,6 +60,7 @@ class Compaction:
     suspects: int = 0
     bytes_before: int = 0
     bytes_after: int = 0
+    orphans: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,18 @@ def keeps(kinds: bytes, drop: set[str]) -> Keep:
         if isinstance(ids, list) and ids:
             return not all(isinstance(i, str) and i in drop for i in ids)
         return True
+
+    return keep
+
+
+def stubs(kind: bytes, ids: set[str], fields: tuple[str, ...]) -> Keep:
+    """A `Keep` that cuts the records of this kind about `ids` down to `fields`; anything
+    else stays as it is."""
+
+    def keep(found: bytes, data: dict[str, Any] | None) -> bool | bytes:
+        if data is None or found != kind or data.get("id") not in ids:
+            return True
+        return encode(kind, {name: data[name] for name in fields if name in data})
 
     return keep
 
@@ -158,12 +176,14 @@ class _Copier:
         """The `emit` for `journal.scan` that copies what `keep` accepts."""
 
         def emit(buf: bytes, start: int, end: int, base: int) -> None:
-            if not keep(buf[start + 3 : start + 4], decode(buf, start, end)):
+            verdict = keep(buf[start + 3 : start + 4], decode(buf, start, end))
+            if verdict is False:
                 self.dropped += 1
                 return
             self.kept += 1
-            self._parts.append(buf[start:end])
-            self._size += end - start
+            record = buf[start:end] if verdict is True else verdict
+            self._parts.append(record)
+            self._size += len(record)
             if self._size >= _WRITE_AT:
                 self._write()
 

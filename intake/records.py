@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from site_builder.review_schema import parse_decision, parse_review
 from site_builder.reviews import REVIEW_ID, Decision, Review, ReviewError, decision_data
 
-REVIEW, DECISION, GROUP, CONTACT, SUSPECT = b"R", b"D", b"G", b"C", b"S"  # record kinds
+# Record kinds. `W` is a review with its contact in one record: both durable in one
+# fdatasync, and neither ever stored without the other.
+REVIEW, WITH_CONTACT, DECISION, GROUP = b"R", b"W", b"D", b"G"
+CONTACT, SUSPECT = b"C", b"S"
+SUSPECT_STUB = ("id", "draft", "submitted")  # what a honeypot catch keeps once compacted
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,26 @@ class Decided:
 
 
 class Reviews:
-    """The state `reviews.journal` replays to: reviews by id, in order, and decisions."""
+    """The state `reviews.journal` replays to: reviews by id, in order, decisions, and the
+    contacts saved with reviews (never part of the `Review`)."""
 
     def __init__(self) -> None:
         self.reviews: dict[str, Review] = {}
         self.decided: dict[str, Decided] = {}
+        self.contacts: dict[str, dict[str, str]] = {}
 
     def reset(self) -> None:
         # New dicts, so a caller still holding the old ones keeps a consistent snapshot.
-        self.reviews, self.decided = {}, {}
+        self.reviews, self.decided, self.contacts = {}, {}, {}
 
     def apply(self, kind: bytes, data: dict[str, Any]) -> None:
         try:
-            if kind == REVIEW:
+            if kind in (REVIEW, WITH_CONTACT):
+                contact = data.pop("contact", None) if kind == WITH_CONTACT else None
                 review = parse_review(data, "reviews.journal")
                 self.reviews[review.id] = review
+                if _is_contact(contact):
+                    self.contacts[review.id] = contact
             elif kind == DECISION:
                 decided = parse_decided(data)
                 self.decided[decided.review_id] = decided
@@ -73,13 +82,15 @@ class Reviews:
 
 class Suspects:
     """What `suspects.journal` replays to: only each trapped review's draft and date, so
-    that its status reads like any pending review's while a bot flood stays cheap to hold."""
+    that its status reads like any pending review's while a bot flood stays cheap to hold,
+    and which records still carry the whole submission (compaction cuts them to a stub)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, str]] = {}
+        self.whole: set[str] = set()
 
     def reset(self) -> None:
-        self.seen = {}
+        self.seen, self.whole = {}, set()
 
     def apply(self, kind: bytes, data: dict[str, Any]) -> None:
         review_id, draft, submitted = data.get("id"), data.get("draft"), data.get("submitted")
@@ -90,10 +101,15 @@ class Suspects:
             and isinstance(submitted, str)
         ):
             self.seen[review_id] = (draft, submitted)
+            if data.keys() - set(SUSPECT_STUB):
+                self.whole.add(review_id)
+            else:
+                self.whole.discard(review_id)
 
 
 class Contacts:
-    """The state `contacts.journal` replays to: contact data by review id."""
+    """The state `contacts.journal` replays to: contact data by review id (spools written
+    before contacts went into the review's own record, `WITH_CONTACT`)."""
 
     def __init__(self) -> None:
         self.contacts: dict[str, dict[str, str]] = {}
@@ -102,10 +118,13 @@ class Contacts:
         self.contacts = {}
 
     def apply(self, kind: bytes, data: dict[str, Any]) -> None:
-        if kind == CONTACT and isinstance(data.get("id"), str):
-            contact = data.get("contact")
-            if isinstance(contact, dict):
-                self.contacts[data["id"]] = contact
+        contact = data.get("contact")
+        if kind == CONTACT and isinstance(data.get("id"), str) and _is_contact(contact):
+            self.contacts[data["id"]] = contact
+
+
+def _is_contact(value: Any) -> TypeGuard[dict[str, str]]:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
 def parse_decided(data: Any) -> Decided:

@@ -3,21 +3,27 @@
 Crash guarantees. Every write is one journal record made durable before the call returns
 (`intake/journal.py`: checksummed framing, torn tails cut by `recover()`, group commit
 across processes), so the intake answers 201 only for a review that survives a crash, and
-a decision, once recorded, survives too. Nothing is ever rewritten in place. Git stays the
-truth for what is merged: moderation records a merge here after its commit, and replays
-this journal against git after a crash (`intake/moderation.py`).
+a decision, once recorded, survives too. A review and its contact data are one record: one
+fdatasync makes both durable, and neither is ever stored without the other. Nothing is
+ever rewritten in place. Git stays the truth for what is merged: moderation records a
+merge here after its commit, and replays this journal against git after a crash
+(`intake/moderation.py`).
 
 Files in the spool directory, each journal with its `.sync` and `.flush` lock files:
 
-    reviews.journal    `R` a pending review (`Review.to_data()`, never any contact data);
+    reviews.journal    `R` a pending review (`Review.to_data()`); `W` the same with
+                       `"contact": {...}` added, the contact data left with it, which is
+                       never part of the `Review` and so never reaches a review file;
                        `D` a decision on one: `{"id", "draft", "status": merged|rejected,
                        "by", "date", "reason"?, "commit", "base"?, "into"?}`; the last
                        one wins; `into` is the review file a campaign's copy went into;
                        `G` one decision on every copy of a campaign merged as one file:
                        the same fields with `"ids": [...]` for `"id"`. One record, so a
                        crash leaves all the copies decided or none
-    contacts.journal   `C` contact data as `{"id", "contact"}`: kept apart from the review
-    suspects.journal   `S` honeypot-tripped submissions, stored but never read back
+    contacts.journal   only in spools written before 2026-12: `C` contact data as
+                       `{"id", "contact"}`, stored before its review; read, never written
+    suspects.journal   `S` honeypot-tripped submissions, stored but never read back, and
+                       once compacted only `{"id", "draft", "submitted"}` of each
     compaction.lock    held by the one process compacting; `<name>.compacting` is its copy
 
 A review is pending while it has no decision. Reviews and decisions share one journal, so
@@ -26,8 +32,11 @@ one read in append order gives the state; nothing else (no folder of decision fi
 Compaction (`compact()`, `intake/compaction.py`) keeps the journals small: it drops the
 reviews decided before a cut-off day whose decision's commit is in git (a rejection whose
 count is not committed yet, or a merge on a branch the spool's git has not seen, stays),
-with their contact data, and honeypot catches received before it. A pending review is
-never dropped, and the journals are replaced whole, never changed in place.
+with their contact data. A honeypot catch received before it is cut to its tracking
+number, draft and date, and kept for ever: its status answers "pending" as a real pending
+review's does, which stays until a moderator decides it, so a bot cannot tell it was
+caught. A pending review is never dropped, and the journals are replaced whole, never
+changed in place.
 """
 
 from __future__ import annotations
@@ -53,6 +62,8 @@ from intake.records import (
     GROUP,
     REVIEW,
     SUSPECT,
+    SUSPECT_STUB,
+    WITH_CONTACT,
     Contacts,
     Decided,
     Reviews,
@@ -124,7 +135,7 @@ class Spool:
             self.directory / "contacts.journal", self._contacts, min_free
         )
         self._suspects = Journal(self.directory / "suspects.journal", self._suspected, min_free)
-        self._journals = (self._reviews, self._contact_journal, self._suspects)
+        self._journals = (self._reviews, self._suspects)
         self._keys: dict[str, tuple[Review, str]] = {}
         os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
         if (self.directory / _LEGACY_DECISIONS).is_dir():
@@ -141,7 +152,7 @@ class Spool:
             for probe in self.directory.glob(".probe-*"):
                 probe.unlink(missing_ok=True)
                 cleaned += 1
-            for journal in self._journals:
+            for journal in self._all_journals():
                 cleaned += journal.recover()
         except OSError as err:
             raise SpoolError(f"Cannot recover the spool in {self.directory}: {err}") from err
@@ -150,17 +161,19 @@ class Spool:
     def save(self, review: Review, contact: Mapping[str, str] | None = None) -> None:
         """Store a pending review and its contact; returns once both are durable.
 
+        One record holds both: if the save fails, neither is stored.
+
         Raises:
             ReviewError: the review would not read back as it is (each field named).
             SpoolError: the spool cannot store it.
         """
         data = _checked(review)
-        if contact is not None:
-            if not all(isinstance(v, str) for v in contact.values()):
-                raise ValueError(f"review {review.id}: contact values must be strings")
-            # Durable before the review is even written: a stored review always has its contact.
-            self._contact_journal.commit(CONTACT, {"id": review.id, "contact": dict(contact)})
-        self._reviews.commit(REVIEW, data)
+        if contact is None:
+            self._reviews.commit(REVIEW, data)
+            return
+        if not all(isinstance(v, str) for v in contact.values()):
+            raise ValueError(f"review {review.id}: contact values must be strings")
+        self._reviews.commit(WITH_CONTACT, {**data, "contact": dict(contact)})
 
     def save_suspect(self, review: Review) -> None:
         """Store a honeypot-tripped submission apart, durably; it is never listed as pending."""
@@ -241,8 +254,12 @@ class Spool:
 
     def contact(self, review_id: str) -> dict[str, str] | None:
         """The contact data stored with a review, or None."""
-        with self._contact_journal.reading():
-            return self._contacts.contacts.get(review_id)
+        with self._reviews.reading():
+            found = self._state.contacts.get(review_id)
+        if found is None and self._contact_journal.path.exists():
+            with self._contact_journal.reading():
+                found = self._contacts.contacts.get(review_id)
+        return found
 
     def compact(
         self, before: dt.date, in_git: Callable[[set[str]], Collection[str]], wait: bool = True
@@ -250,15 +267,15 @@ class Spool:
         """Drop from the journals what the spool no longer needs (see the module docstring).
 
         Args:
-            before: reviews decided before this day go, with their contact data, and
-                honeypot catches received before it.
+            before: reviews decided before this day go, with their contact data; honeypot
+                catches received before it are cut to a stub.
             in_git: given the commits of those decisions, the ones that are in git.
             wait: if another process is compacting, wait for it; if False, return None.
 
         Raises:
             SpoolError: a journal cannot be rewritten; it was left as it was.
         """
-        if not any(self._outdated(before)):
+        if not any((*self._outdated(before), *self._legacy_contacts(set(), before))):
             return Compaction(before, bytes_before=self._size(), bytes_after=self._size())
         with compaction.locked(self.directory, wait) as held:
             if not held:
@@ -268,18 +285,27 @@ class Spool:
             commits = {d.commit for d in old if d.commit}
             settled = set(in_git(commits)) if commits else set()
             drop = {d.review_id for d in old if d.commit in settled}
-            with self._contact_journal.reading():
-                contacts = drop & self._contacts.contacts.keys()
-            if contacts:  # first: killed before the reviews go, it drops them the next time
-                compaction.rewrite(self._contact_journal, compaction.keeps(CONTACT, contacts))
+            with self._reviews.reading():
+                contacts = drop & self._state.contacts.keys()
+            legacy, orphans = self._legacy_contacts(drop, before)
+            if legacy or orphans:  # first: killed before the reviews go, it drops them next
+                gone = compaction.keeps(CONTACT, legacy | orphans)
+                compaction.rewrite(self._contact_journal, gone)
             if drop:
-                kinds = REVIEW + DECISION + GROUP
+                kinds = REVIEW + WITH_CONTACT + DECISION + GROUP
                 compaction.rewrite(self._reviews, compaction.keeps(kinds, drop))
             if caught:
-                compaction.rewrite(self._suspects, compaction.keeps(SUSPECT, caught))
-            unsettled = len(old) - len(drop)
+                stubs = compaction.stubs(SUSPECT, caught, SUSPECT_STUB)
+                compaction.rewrite(self._suspects, stubs)
             return Compaction(
-                before, len(drop), unsettled, len(contacts), len(caught), size, self._size()
+                before,
+                reviews=len(drop),
+                unsettled=len(old) - len(drop),
+                contacts=len(contacts | legacy),
+                suspects=len(caught),
+                bytes_before=size,
+                bytes_after=self._size(),
+                orphans=len(orphans),
             )
 
     def free_bytes(self) -> int:
@@ -303,14 +329,34 @@ class Spool:
             finally:
                 os.close(fd)
                 probe.unlink(missing_ok=True)  # another worker's recover() may have taken it
-            return all(journal.healthy() for journal in self._journals)
+            return all(journal.healthy() for journal in self._all_journals())
         except OSError:
             return False
 
     def close(self) -> None:
         """Close the calling thread's files and the readers'; they reopen on demand."""
-        for journal in self._journals:
+        for journal in (*self._journals, self._contact_journal):
             journal.close()
+
+    def _all_journals(self) -> tuple[Journal, ...]:
+        """The journals in use: the contacts one only where an older version left it."""
+        if self._contact_journal.path.exists():
+            return (*self._journals, self._contact_journal)
+        return self._journals
+
+    def _legacy_contacts(self, drop: set[str], before: dt.date) -> tuple[set[str], set[str]]:
+        """In a `contacts.journal` left by an older version: the contacts of the reviews in
+        `drop`, and the orphans: contacts received before `before` whose review is not in
+        the spool (its save failed after the contact was stored). A contact received since
+        may belong to a save an older process is still making, so it stays."""
+        if not self._contact_journal.path.exists():
+            return set(), set()
+        with self._reviews.reading():
+            known = set(self._state.reviews)
+        with self._contact_journal.reading():
+            stored = set(self._contacts.contacts)
+        day = before.strftime("%Y%m%d")  # tracking numbers start with the day received
+        return drop & stored, {i for i in stored - known if i[:8] < day}
 
     def _import_legacy_decisions(self) -> None:
         """Move the decision files older versions kept in `decisions/` into the journal.
@@ -341,17 +387,18 @@ class Spool:
 
     def _outdated(self, before: dt.date) -> tuple[list[Decided], set[str]]:
         """What a compaction for `before` may drop: the decisions made before it, and the
-        honeypot catches received before it."""
+        honeypot catches received before it that still hold the whole submission."""
         with self._reviews.reading():
             old = [d for d in self._state.decided.values() if d.decision.date < before]
         with self._suspects.reading():
             day = before.isoformat()
-            caught = {i for i, (_, received) in self._suspected.seen.items() if received < day}
+            seen = self._suspected.seen
+            caught = {i for i in self._suspected.whole if seen[i][1] < day}
         return old, caught
 
     def _size(self) -> int:
         """The journals' bytes on disk."""
-        return sum(j.path.stat().st_size for j in self._journals if j.path.exists())
+        return sum(j.path.stat().st_size for j in self._all_journals() if j.path.exists())
 
     def _group_key(self, review: Review) -> str:
         """The normalised bodies' digest, computed once per stored review."""
@@ -376,5 +423,5 @@ def _after_fork(ref: weakref.ReferenceType[Spool]) -> None:
     """In a forked child: reset what a thread of the parent may have held at the fork."""
     spool = ref()
     if spool is not None:
-        for journal in spool._journals:
+        for journal in (*spool._journals, spool._contact_journal):
             journal.after_fork()

@@ -28,7 +28,7 @@ def spool() -> None:
 )
 @click.pass_obj
 def compact_command(settings: Settings, days: int | None) -> None:
-    """Drop decided reviews, their contacts and old honeypot catches from the spool.
+    """Drop decided reviews and their contacts from the spool; cut old honeypot catches.
 
     Only reviews whose decision's commit is on --branch go; pending reviews always stay.
     Safe while the intake runs.
@@ -47,8 +47,15 @@ def compact_command(settings: Settings, days: int | None) -> None:
     assert done is not None  # it waits for any other compaction
     click.echo(
         f"Dropped {done.reviews} review(s) decided before {before}, with the contact data of "
-        f"{done.contacts}, and {done.suspects} honeypot catch(es) received before then."
+        f"{done.contacts}; cut {done.suspects} honeypot catch(es) received before then to "
+        "their tracking number, draft and date."
     )
+    if done.orphans:
+        click.echo(
+            f"Dropped the contact data of {done.orphans} submission(s) whose review was never "
+            "stored (an older version stored the contact first, then failed to store the "
+            "review)."
+        )
     if done.unsettled:
         click.echo(
             f"{done.unsettled} review(s) decided before {before} stay until their commit is on "

@@ -166,14 +166,15 @@ class IntakeState:
         except Exception:  # the spool still works uncompacted: say why, try tomorrow
             log.exception("compacting the spool failed; it is tried again in a day")
             return
-        if done is not None and (done.reviews or done.suspects):
+        if done is not None and (done.reviews or done.suspects or done.orphans):
             log.info(
                 "spool compacted: %d review(s) decided before %s dropped, with %d contact(s), "
-                "and %d honeypot catch(es); %d wait for their commit in git; journals "
-                "%d -> %d bytes",
+                "and %d contact(s) without a review; %d honeypot catch(es) cut to a stub; "
+                "%d wait for their commit in git; journals %d -> %d bytes",
                 done.reviews,
                 done.before,
                 done.contacts,
+                done.orphans,
                 done.suspects,
                 done.unsettled,
                 done.bytes_before,

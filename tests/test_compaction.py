@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from intake import create_app
 from intake.cli import main
 from intake.framing import encode, scan
-from intake.records import CONTACT, DECISION, REVIEW, Decided
+from intake.records import CONTACT, DECISION, REVIEW, SUSPECT, WITH_CONTACT, Decided
 from intake.settings import StartupError
 from intake.spool import Compaction, Spool
 from intake.workspace import Workspace
@@ -55,17 +55,14 @@ def compact(spool: Spool, repo: Path) -> Compaction:
 
 
 def write_history(directory: Path, first: int, count: int, commit: str, day: dt.date) -> None:
-    """Append `count` reviews merged on `day`, with contacts, in the journals' own record
+    """Append `count` reviews merged on `day`, with contacts, in the journal's own record
     format: what a long consultation leaves (only while no process writes)."""
     directory.mkdir(parents=True, exist_ok=True)
-    with (
-        (directory / "reviews.journal").open("ab") as reviews,
-        (directory / "contacts.journal").open("ab") as contacts,
-    ):
+    with (directory / "reviews.journal").open("ab") as reviews:
         for number in range(first, first + count):
             review = make_review(number, body=f"decided {number}")
-            contacts.write(encode(CONTACT, {"id": review.id, "contact": {"email": "a@x.org"}}))
-            reviews.write(encode(REVIEW, review.to_data()))
+            contact = {"contact": {"email": "a@x.org"}}
+            reviews.write(encode(WITH_CONTACT, {**review.to_data(), **contact}))
             reviews.write(encode(DECISION, merged(number, commit, day).to_data()))
 
 
@@ -94,7 +91,8 @@ def repo(tmp_path: Path) -> Repo:
 
 def test_old_settled_decisions_go_and_everything_else_stays(tmp_path: Path, repo: Repo) -> None:
     """Reviews decided before the cut-off whose commit is on the branch go with their contacts
-    and decisions; pending, recent, unsettled and unpublished ones stay, byte for byte."""
+    and decisions, an old honeypot catch is cut to a stub; pending, recent, unsettled and
+    unpublished ones stay, byte for byte."""
     head = repo.git("rev-parse", "HEAD")
     elsewhere = "f" * 40  # a merge made in a clone whose commit never reached this one
     kept_ops: list[tuple[str, object]] = []
@@ -133,6 +131,9 @@ def test_old_settled_decisions_go_and_everything_else_stays(tmp_path: Path, repo
         spool.save_suspect(suspects[1])
     spool = Spool(tmp_path / "spool")
     spool.save_suspect(suspects[0])
+    stub = {"id": suspects[0].id, "draft": "water-code", "submitted": "2026-01-01T00:00:00Z"}
+    with (tmp_path / "expected" / "suspects.journal").open("ab") as expected:
+        expected.write(encode(SUSPECT, stub))  # the old catch, cut down
 
     done = compact(spool, repo.root)
 
@@ -144,9 +145,10 @@ def test_old_settled_decisions_go_and_everything_else_stays(tmp_path: Path, repo
         assert all(reader.get(review_id(n)) is None for n in (2, 6, 7))
         assert reader.contact(review_id(2)) is None
         assert reader.contact(review_id(4)) == {"email": f"{review_id(4)}@example.org"}
-        assert reader.suspect(suspects[0].id) is None
+        assert reader.suspect(suspects[0].id) == ("water-code", "2026-01-01T00:00:00Z")
         assert reader.suspect(suspects[1].id) is not None
-    for name in ("reviews.journal", "contacts.journal", "suspects.journal"):
+    assert not (tmp_path / "spool" / "contacts.journal").exists()
+    for name in ("reviews.journal", "suspects.journal"):
         compacted = (tmp_path / "spool" / name).read_bytes()
         assert compacted == (tmp_path / "expected" / name).read_bytes(), name
     again = compact(Spool(tmp_path / "spool"), repo.root)
@@ -229,7 +231,6 @@ def test_writers_in_other_processes_lose_nothing_while_the_journal_is_replaced(
     assert not decided & pending and spool.get(review_id(HISTORY)) is None
     assert all(spool.contact(i) is not None for i in set(acknowledged) - decided)
     assert whole_records(spool_dir / "reviews.journal")
-    assert whole_records(spool_dir / "contacts.journal")
 
 
 COMPACTOR = """
@@ -292,7 +293,6 @@ def test_sigkill_during_compaction_loses_no_acknowledged_review(tmp_path: Path, 
         spool = Spool(spool_dir)
         spool.recover()
         assert whole_records(spool_dir / "reviews.journal")
-        assert whole_records(spool_dir / "contacts.journal")
         pending = {r.id for r in spool.pending()}
         assert {review_id(1), *acknowledged} <= pending
         assert all(spool.contact(i) is not None for i in acknowledged)
@@ -360,3 +360,68 @@ def test_lawtrail_spool_compact_says_what_it_dropped_and_what_waits(tmp_path: Pa
         main, [*options, "spool", "compact"]
     )
     assert off.exit_code == 1 and "Pass --days N" in off.output
+
+
+def test_a_compacted_honeypot_catch_still_reads_exactly_as_a_pending_review(
+    tmp_path: Path,
+) -> None:
+    """Long past the retention period, a trapped review's status answers as a pending
+    review's does (status code, headers, every field but the id); only a stub of it is
+    kept, and later compactions keep that stub."""
+    project = make_project(tmp_path)
+    spool = Spool(project.spool_dir)
+    real = make_review(1, draft="fees", body="A real comment, waiting for a moderator.")
+    caught = make_review(2, draft="fees", body="Cheap pills at spam.example")
+    assert real.submitted == caught.submitted  # received the same moment, long ago
+    spool.save(real)
+    spool.save_suspect(caught)
+
+    for cut in (1, 0):
+        done = project.lawtrail("spool", "compact", "--days", "30")
+        assert done.exit_code == 0, done.output
+        assert f"cut {cut} honeypot catch(es)" in done.stdout
+
+    journal = (project.spool_dir / "suspects.journal").read_bytes()
+    assert caught.id.encode() in journal and b"Cheap pills" not in journal
+    app = create_app(
+        {"REPO": str(project.repo.root), "SPOOL_DIR": str(project.spool_dir), "REFRESH_SECONDS": 0}
+    )
+    client = app.test_client()
+    pending, trapped = (client.get(f"/api/v1/reviews/{r.id}") for r in (real, caught))
+    assert pending.status_code == trapped.status_code == 200
+    assert dict(pending.headers) == dict(trapped.headers)
+    assert pending.get_json()["status"] == "pending"
+    assert pending.get_json() == {**trapped.get_json(), "id": real.id}
+
+
+def test_contacts_an_older_version_kept_apart_are_read_and_compacted(
+    tmp_path: Path, repo: Repo
+) -> None:
+    """A `contacts.journal` from before contacts went into their review's record is still
+    read; compaction drops the contacts of dropped reviews and the old orphans a failed save
+    left, and keeps a recent orphan (a save an older process may still be making)."""
+    head = repo.git("rev-parse", "HEAD")
+    spool_dir = tmp_path / "spool"
+    spool_dir.mkdir()
+    decided, waiting = make_review(1), make_review(2)
+    orphan, recent = review_id(3), review_id(4, day=RECENT.strftime("%Y%m%d"))
+    with (spool_dir / "reviews.journal").open("ab") as reviews:
+        for review in (decided, waiting):
+            reviews.write(encode(REVIEW, review.to_data()))
+        reviews.write(encode(DECISION, merged(1, head).to_data()))
+    with (spool_dir / "contacts.journal").open("ab") as contacts:
+        for number in (decided.id, waiting.id, orphan, recent):
+            contacts.write(encode(CONTACT, {"id": number, "contact": {"email": f"{number}@x"}}))
+    spool = Spool(spool_dir)
+    assert spool.contact(waiting.id) == {"email": f"{waiting.id}@x"}
+
+    done = compact(spool, repo.root)
+
+    assert (done.reviews, done.contacts, done.orphans) == (1, 1, 1)
+    stored = (spool_dir / "contacts.journal").read_bytes()
+    assert decided.id.encode() not in stored and orphan.encode() not in stored
+    assert recent.encode() in stored and whole_records(spool_dir / "contacts.journal")
+    for reader in (spool, Spool(spool_dir)):
+        assert reader.contact(waiting.id) == {"email": f"{waiting.id}@x"}
+        assert reader.contact(decided.id) is None and reader.contact(orphan) is None
+        assert [r.id for r in reader.pending()] == [waiting.id]

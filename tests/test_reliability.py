@@ -187,9 +187,11 @@ def tmpfs(path: Path, size: str) -> Iterator[Path]:
 
 
 def big_submission(sha: str, n: int) -> bytes:
-    body = f"{n} " + "The fee is too high for small farms. " * 130  # about 5 KB
+    """About 5 KB of comment, with an e-mail to write back to that names `n`."""
+    body = f"{n} " + "The fee is too high for small farms. " * 130
     comment = {"target": {"eid": "art_1__para_1"}, "body": body}
-    return json.dumps({"draft": "fees", "revision": sha, "comments": [comment]}).encode()
+    review = {"draft": "fees", "revision": sha, "comments": [comment]}
+    return json.dumps({**review, "contact": {"email": f"voter-{n}@example.org"}}).encode()
 
 
 def test_a_full_disk_answers_503_loses_nothing_and_recovers(
@@ -197,7 +199,8 @@ def test_a_full_disk_answers_503_loses_nothing_and_recovers(
 ) -> None:
     """On a 6 MB tmpfs: 201s until the reserve is reached, then 503 storage_full (never a
     201 for an unsaved review, never a hang); every acknowledged review is in the journal
-    with no torn record; freeing space brings 201s back without a restart."""
+    with its contact and no torn record, and no refused one left its e-mail behind;
+    freeing space brings 201s back without a restart."""
     repo, sha = project
     with tmpfs(tmp_path / "small", "6m") as disk:
         spool = disk / "spool"
@@ -207,7 +210,8 @@ def test_a_full_disk_answers_503_loses_nothing_and_recovers(
             repo.root, spool, workers=2, log_dir=tmp_path, LAWTRAIL_MIN_FREE_BYTES=str(1_000_000)
         )
         try:
-            accepted: list[str] = []
+            accepted: dict[str, int] = {}
+            refused: list[int] = []
             codes: dict[int, int] = {}
             for n in range(2000):
                 started = time.monotonic()
@@ -215,21 +219,28 @@ def test_a_full_disk_answers_503_loses_nothing_and_recovers(
                 assert time.monotonic() - started < 10
                 codes[status] = codes.get(status, 0) + 1
                 if status == 201:
-                    accepted.append(body["id"])
+                    accepted[body["id"]] = n
                 else:
                     assert (status, body["error"]["code"]) == (503, "storage_full"), body
+                    refused.append(n)
                     if codes[status] >= 20:
                         break
             assert len(accepted) > 100 and codes.get(503) == 20
             filler.unlink()
             status, body = post(server.url, big_submission(sha, 9999))
             assert status == 201, body
-            accepted.append(body["id"])
+            accepted[body["id"]] = 9999
         finally:
             server.kill()
         stored = Spool(spool)
         assert stored.recover() == 0  # no torn record to cut
         assert [review_id for review_id in accepted if stored.get(review_id) is None] == []
+        assert all(
+            stored.contact(review_id) == {"email": f"voter-{n}@example.org"}
+            for review_id, n in accepted.items()
+        )
+        kept = b"".join(path.read_bytes() for path in spool.iterdir() if path.is_file())
+        assert [n for n in refused if f"voter-{n}@".encode() in kept] == []
 
 
 def remount(path: Path, mode: str) -> None:

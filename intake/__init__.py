@@ -34,11 +34,29 @@ from intake.spool import SpoolError
 from intake.state import IntakeState
 from site_builder.errors import LawtrailError
 
+WORKER_BOOT_ERROR = 3  # gunicorn's exit status for a worker that cannot start: it halts
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the intake app: defaults, then `LAWTRAIL_*` variables, then `test_config`.
 
-    The defaults and names are those of `intake.settings`, which the CLI reads too."""
+    The defaults and names are those of `intake.settings`, which the CLI reads too.
+
+    Raises:
+        StartupError: a setting is wrong; the message names it and the fix. Under gunicorn,
+            that one line is written to its log instead, without a traceback, and the
+            worker exits with gunicorn's boot error status, which stops gunicorn.
+    """
+    try:
+        return _create_app(test_config)
+    except StartupError as err:
+        if not _under_gunicorn():
+            raise
+        print(f"StartupError: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(WORKER_BOOT_ERROR) from None
+
+
+def _create_app(test_config: dict[str, Any] | None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path()))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(PREFIX)
@@ -57,7 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Fail fast: a worker that cannot serve must not start and answer 500s. The error is one
     # line naming the setting and its fix; gunicorn then stops with a non-zero status.
     try:
-        check_project(repo, config)
+        if not _started_before():  # a worker started again checks what it loads, below
+            check_project(repo, config)
         check_site_url(app.config["SITE_URL"])
         state = IntakeState(
             config_file=config,

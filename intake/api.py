@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from intake.openapi import openapi_document
 from intake.ratelimit import Exceeded, RateLimit
 from intake.spool import SpoolError
-from intake.state import IntakeState
+from intake.state import CorpusUnavailable, IntakeState
 from intake.submissions import Rejection, validate_submission
 from intake.tracking import review_status as tracked_status
 from intake.tracking import site_base
@@ -49,6 +49,7 @@ def init_api(app: Flask) -> None:
     app.after_request(_content_language)
     app.register_error_handler(Rejection, _rejection)
     app.register_error_handler(SpoolError, _spool_unavailable)
+    app.register_error_handler(CorpusUnavailable, _spool_unavailable)
     app.register_error_handler(HTTPException, _http_error)
 
 
@@ -135,24 +136,25 @@ def health() -> tuple[Response, int]:
 
 @bp.get("/ready")
 def ready() -> tuple[Response, int]:
-    """Readiness: the corpus is loaded (at which commit) and the spool takes writes with
-    room to spare; 503 with the same body when not."""
+    """Readiness: the corpus is loaded (at which commit; why the last load failed, if it
+    did) and the spool takes writes with room to spare; 503 with the same body when not."""
     intake: IntakeState = current_app.extensions["lawtrail"]  # asks, never repairs
-    corpus = intake.corpus
+    corpus = intake.loaded
     spool = intake.spool
     free = spool.free_bytes()
     writable = spool.writable()
     body = {
-        "ready": writable,
+        "ready": writable and corpus is not None,
         "corpus": {
-            "loaded": True,
-            "commit": corpus.commit,
-            "drafts": len(corpus.drafts),
-            "loaded_at": intake.loaded_at,
+            "loaded": corpus is not None,
+            "commit": corpus.commit if corpus else None,
+            "drafts": len(corpus.drafts) if corpus else 0,
+            "loaded_at": intake.loaded_at or None,
+            "error": intake.load_error,
         },
         "spool": {"writable": writable, "free_bytes": free, "min_free_bytes": spool.min_free},
     }
-    return jsonify(body), 200 if writable else 503
+    return jsonify(body), 200 if body["ready"] else 503
 
 
 @bp.get("/openapi.json")
@@ -252,8 +254,9 @@ def _rejection(err: Rejection) -> tuple[Response, int]:
     return jsonify(err.body(_language())), _STATUS.get(err.code, 422)
 
 
-def _spool_unavailable(err: SpoolError) -> tuple[Response, int]:
-    current_app.logger.error("spool unavailable: %s", err)
+def _spool_unavailable(err: SpoolError | CorpusUnavailable) -> tuple[Response, int]:
+    what = "spool" if isinstance(err, SpoolError) else "drafts"
+    current_app.logger.error("%s unavailable: %s", what, err)
     message = _("Comments cannot be stored or read right now; nothing was stored. Try later.")
     return jsonify(_error("unavailable", message)), 503
 

@@ -209,12 +209,18 @@ SCHEMAS: dict[str, Any] = {
             "ready": {"type": "boolean"},
             "corpus": {
                 "type": "object",
-                "required": ["loaded", "commit", "drafts", "loaded_at"],
+                "required": ["loaded", "commit", "drafts", "loaded_at", "error"],
                 "properties": {
                     "loaded": {"type": "boolean"},
                     "commit": {"type": "string", "nullable": True},
                     "drafts": {"type": "integer"},
-                    "loaded_at": {"type": "string"},
+                    "loaded_at": {"type": "string", "nullable": True},
+                    "error": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "Why the last load of the drafts failed (a reload "
+                        "keeps the drafts loaded before); null when it succeeded.",
+                    },
                 },
             },
             "spool": {

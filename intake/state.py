@@ -3,7 +3,15 @@
 Git never runs inside a request. The corpus is loaded when the app is created (each gunicorn
 worker creates its own before it takes a request) and reloaded
 by a background thread when the repository changes (a new commit, an edited draft), which
-it notices by the modification times of a few files: cheap `stat` calls, no git.
+it notices by the modification times of a few files: cheap `stat` calls, no git. Which
+files name the commits (`HEAD`, the branches) is asked of git once, at start: the project
+may be a subfolder of its repository, or a `git worktree`, whose `.git` is elsewhere.
+
+A reload that fails (a draft committed broken) keeps the last good corpus and is reported
+once, and by `/api/v1/ready`, until the repository changes again. A worker that gunicorn
+starts again while the drafts cannot be loaded has no good corpus to keep: rather than fail
+to boot, which makes gunicorn halt the whole intake, it starts without one, answers 503,
+and loads the drafts once they are fixed.
 
 The spool is compacted in the background too (`Spool.compact`): when a worker starts and
 then once a day, unless LAWTRAIL_SPOOL_RETENTION_DAYS is 0. Workers that find another one
@@ -24,13 +32,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from intake.spool import Compaction, Spool, SpoolError
-from intake.workspace import Workspace
+from intake.workspace import ModerationError, Workspace
 from site_builder.config_file import load_site_options
 from site_builder.corpus import Corpus, load_site_corpus
+from site_builder.errors import LawtrailError
 from site_builder.urls import reviews_dir
 
 log = logging.getLogger("lawtrail.intake")
 COMPACT_EVERY = 24 * 3600.0  # seconds between two compactions of the spool by one worker
+
+
+class CorpusUnavailable(Exception):
+    """This worker has no drafts to check comments against: they failed to load when it
+    started (`IntakeState.load_error` says why); it loads them once they are fixed."""
 
 
 class IntakeState:
@@ -53,6 +67,8 @@ class IntakeState:
         when a fault shows: a sibling may finish starting meanwhile). A spool that cannot be
         written then is a storage fault, not a configuration one: the worker starts, its
         saves answer 503, and it recovers the spool on a later request once the disk can.
+        Drafts that cannot be loaded then were broken by a commit since the intake started:
+        the worker starts without them, answers 503, and loads them once they are fixed.
 
         Raises:
             LawtrailError: the site's configuration or its drafts cannot be loaded.
@@ -68,8 +84,21 @@ class IntakeState:
         self._restarted = restarted
         self._recovered = False
         self._drafts_dir = config_file.parent / "drafts"
+        self._refs = _refs(config_file.parent)
         self.loaded_at = ""
-        self._corpus = self._load()
+        self.load_error: str | None = None  # why the last load failed, while it stands
+        self._corpus: Corpus | None = None
+        try:
+            self._load(self._current_signature())
+        except LawtrailError as err:
+            if not restarted():
+                raise
+            self.load_error = self._public(err)
+            log.error(
+                "the drafts cannot be loaded (%s); this worker starts anyway, answers 503 and "
+                "loads them once they are fixed",
+                err,
+            )
         self.start()
         # gunicorn --preload forks workers from a process whose threads do not survive the
         # fork: each child starts its own watcher before its first request too.
@@ -77,7 +106,19 @@ class IntakeState:
 
     @property
     def corpus(self) -> Corpus:
-        """The drafts as of the last load (replaced whole by a reload, never half-built)."""
+        """The drafts as of the last load (replaced whole by a reload, never half-built).
+
+        Raises:
+            CorpusUnavailable: no load has succeeded in this worker yet.
+        """
+        corpus = self._corpus
+        if corpus is None:
+            raise CorpusUnavailable(self.load_error or "the drafts are not loaded")
+        return corpus
+
+    @property
+    def loaded(self) -> Corpus | None:
+        """The drafts as of the last load, or None when none has succeeded yet."""
         return self._corpus
 
     def start(self) -> None:
@@ -124,13 +165,17 @@ class IntakeState:
     def compact(self) -> Compaction | None:
         """Drop the reviews decided more than `retention_days` days ago (today in the site's
         time zone) whose commit is in the history of the project's HEAD; None if another
-        process is compacting now.
+        process is compacting now, or if the drafts (and the site's time zone) are not
+        loaded yet.
 
         Raises:
             SpoolError: a journal cannot be rewritten.
             ModerationError: git cannot tell which commits HEAD holds.
         """
-        today = dt.datetime.now(ZoneInfo(self._corpus.timezone)).date()
+        corpus = self._corpus
+        if corpus is None:
+            return None
+        today = dt.datetime.now(ZoneInfo(corpus.timezone)).date()
         before = today - dt.timedelta(days=self.retention_days)
 
         def in_git(commits: Collection[str]) -> set[str]:
@@ -148,16 +193,42 @@ class IntakeState:
         """The folder of drafts (from the last corpus load)."""
         return self._drafts_dir
 
-    def _load(self) -> Corpus:
-        signature = self._current_signature()
+    def _load(self, signature: tuple[float, ...]) -> None:
+        """Load the drafts as the repository is now; `signature` was taken just before, so
+        a change made during the load is seen by the next check, and a failed load is not
+        tried again until the repository changes."""
+        self._signature = signature
         corpus = load_site_corpus(load_site_options(self.config_file))
         self._drafts_dir = corpus.drafts_dir
         # One assignment: a request sees the old corpus or the new one, never a mix.
-        self._corpus, self._signature = corpus, signature
+        self._corpus = corpus
         self.loaded_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.load_error = None
         for warning in corpus.warnings:
             log.info(warning)
-        return corpus
+
+    def _reload(self) -> None:
+        """Load the drafts again if the repository changed since the last try. A failure
+        is logged once, and kept in `load_error`; the last good corpus stays."""
+        try:
+            signature = self._current_signature()
+            if signature == self._signature:
+                return  # tried as it is now: loaded, or failed and reported
+            self._load(signature)
+        except Exception as err:  # a broken draft mid-edit: keep serving the last good corpus
+            self.load_error = self._public(err)
+            if self._corpus is None:
+                log.error("loading the drafts failed again: %s", err)
+            elif isinstance(err, LawtrailError):
+                log.error("reloading the drafts failed; the previous ones stay: %s", err)
+            else:
+                log.exception("reloading the drafts failed; the previous ones stay")
+
+    def _public(self, err: Exception) -> str:
+        """An error as `/api/v1/ready` shows it: paths relative to the project."""
+        if not isinstance(err, LawtrailError):
+            return f"{type(err).__name__} while loading the drafts (see the intake's log)"
+        return str(err).replace(f"{self.config_file.parent}/", "")
 
     def _compact_and_log(self) -> None:
         """Compact the spool, and log what went; an error is logged, never raised."""
@@ -184,17 +255,13 @@ class IntakeState:
     def _watch(self) -> None:
         stop = threading.Event()
         while not stop.wait(self.refresh_seconds):
-            try:
-                if self._current_signature() != self._signature:
-                    self._load()
-            except Exception:  # a broken draft mid-edit: keep serving the last good corpus
-                log.exception("reloading drafts failed; keeping the previous ones")
+            self._reload()
 
     def _current_signature(self) -> tuple[float, ...]:
         """Modification times that change when a commit lands or a draft is edited."""
-        root = self.config_file.parent
-        paths = [root / ".git" / "HEAD", root / ".git" / "packed-refs", self.config_file]
-        refs = root / ".git" / "refs" / "heads"
+        head, common = self._refs
+        paths = [head / "HEAD", common / "packed-refs", self.config_file]
+        refs = common / "refs" / "heads"
         if refs.is_dir():
             paths.extend(sorted(refs.rglob("*")))
         drafts = self._drafts_dir
@@ -202,6 +269,20 @@ class IntakeState:
             paths.extend(sorted(drafts.glob("*/draft.md")))
             paths.extend(sorted(drafts.glob("*/draft.*.md")))  # language versions
         return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+
+
+def _refs(project: Path) -> tuple[Path, Path]:
+    """The folders holding the project's `HEAD` and its branches: `.git` of the project's
+    repository, or a worktree's own folder and the repository's (asked of git once)."""
+    try:
+        workspace = Workspace(project, project, "HEAD")
+        found = workspace.git(
+            "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"
+        )
+        head, common = found.splitlines()
+    except (ModerationError, ValueError):
+        return project / ".git", project / ".git"  # not a repository: the load says so
+    return Path(head), Path(common)
 
 
 def _compact_daily(ref: weakref.ref[IntakeState]) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_IMODE
 from typing import Any
 
 from intake.framing import decode, encode, scan
@@ -76,7 +77,9 @@ def locked(directory: Path, wait: bool) -> Iterator[bool]:
     """Hold the spool's compaction lock for the block; yields False (at once) if another
     process holds it and `wait` is False. Leftover copies of a killed compaction are removed."""
     try:
-        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        # Read-only is enough for flock, so an intake running as another user than the one
+        # who ran `lawtrail spool compact` first (and made the file) can still take it.
+        fd = os.open(directory / LOCK_FILE, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as err:
         raise _error(directory, err) from err
     try:
@@ -141,6 +144,7 @@ def rewrite(journal: Journal, keep: Keep) -> Rewritten:
         copier = _Copier(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600))
         try:
             stat = os.fstat(source)
+            _same_owner(copier.fd, stat, path)
             resume = scan(source, 0, stat.st_size, copier.take(keep))
             copier.sync()
             with journal.exclusive() as current:
@@ -199,6 +203,25 @@ class _Copier:
         while data:
             data = data[os.write(self.fd, data) :]
         self._parts, self._size = [], 0
+
+
+def _same_owner(fd: int, journal: os.stat_result, path: Path) -> None:
+    """Give the copy the journal's owner, group and mode: an operator who compacts as root
+    must not leave the intake, running as its own user, a journal it cannot open.
+
+    Raises:
+        SpoolError: the journal belongs to another user, whom only root can give a file to.
+    """
+    if (journal.st_uid, journal.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.fchown(fd, journal.st_uid, journal.st_gid)
+        except PermissionError:
+            raise SpoolError(
+                f"Cannot compact {path}: it belongs to user {journal.st_uid}, and a copy made "
+                "by another user would lock the intake out of it. Run 'lawtrail spool "
+                "compact' as that user (or as root); the spool was left as it was."
+            ) from None
+    os.fchmod(fd, S_IMODE(journal.st_mode))
 
 
 def _error(path: Path, err: OSError) -> SpoolError:

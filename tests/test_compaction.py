@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -425,3 +427,50 @@ def test_contacts_an_older_version_kept_apart_are_read_and_compacted(
         assert reader.contact(waiting.id) == {"email": f"{waiting.id}@x"}
         assert reader.contact(decided.id) is None and reader.contact(orphan) is None
         assert [r.id for r in reader.pending()] == [waiting.id]
+
+
+NOBODY = 65534  # the user an intake runs as, here: not the operator who compacts
+
+
+def _as_nobody(directory: Path, number: int) -> None:
+    """Child process: become the intake's user, save a review, and compact without waiting."""
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+    spool = Spool(directory)
+    spool.save(make_review(number), {"email": f"{number}@x.org"})
+    spool.compact(BEFORE, lambda commits: set(), wait=False)
+
+
+def _run_as_nobody(directory: Path, number: int) -> None:
+    child = multiprocessing.get_context("fork").Process(target=_as_nobody, args=(directory, number))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0, f"the intake's user could not use the spool (exit {child.exitcode})"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can act as two users")
+def test_root_compacting_an_intakes_spool_leaves_it_the_intakes(repo: Repo) -> None:
+    """An operator who runs the compaction as root leaves each journal with its owner,
+    group and mode, so the intake, running as its own user, goes on saving."""
+    head = repo.git("rev-parse", "HEAD")
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)  # a user other than root must reach the spool inside it
+        spool_dir = folder / "spool"
+        spool_dir.mkdir()
+        os.chown(spool_dir, NOBODY, NOBODY)
+        _run_as_nobody(spool_dir, 1)
+        _run_as_nobody(spool_dir, 2)
+        journal = spool_dir / "reviews.journal"
+        journal.chmod(0o640)
+        Spool(spool_dir).decide(merged(1, head))
+
+        done = compact(Spool(spool_dir), repo.root)  # as root
+
+        assert done.reviews == 1
+        stat = journal.stat()
+        assert (stat.st_uid, stat.st_gid, stat.st_mode & 0o777) == (NOBODY, NOBODY, 0o640)
+        _run_as_nobody(spool_dir, 3)
+        assert [r.id for r in Spool(spool_dir).pending()] == [review_id(2), review_id(3)]
+    finally:
+        shutil.rmtree(folder)

@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/record.py
 	$(BIN)/python benchmarks/campaign.py
 	$(BIN)/python benchmarks/spool.py
+	$(BIN)/python benchmarks/full_disk.py
 	$(BIN)/python benchmarks/legal.py
 
 clean:

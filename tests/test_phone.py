@@ -311,7 +311,8 @@ def test_without_javascript_the_banner_says_how_else_to_comment(
     browser: Any, site: dict[str, Any]
 ) -> None:
     """Without JavaScript the banner of a draft open for comment says the form and the
-    tracking lookup need it and lists the agency's other ways; with it, it does not."""
+    tracking lookup need it and lists the agency's other ways, and the page says so nowhere
+    else; with it, it does not."""
     url = site["url"] + site["pages"]["draft"]
     off = browser.new_context(java_script_enabled=False)
     page = off.new_page()
@@ -320,6 +321,7 @@ def test_without_javascript_the_banner_says_how_else_to_comment(
     text = banner.inner_text()
     assert "Comments are accepted" in text
     assert "needs JavaScript" in text and "tracking number" in text
+    assert page.locator("body").inner_text().count("JavaScript") == 1
     assert banner.locator("a", has_text="comments@example.org").get_attribute("href") == (
         "mailto:comments@example.org"
     )

@@ -238,6 +238,33 @@ def test_the_drawer_opens_and_closes_by_keyboard_on_a_phone(
     context.close()
 
 
+def test_the_menu_opens_the_navigation_on_revision_and_redline_pages(
+    browser: Any, site: dict[str, Any]
+) -> None:
+    """On pages that do not carry every draft in their nav (a revision, a redline, the
+    comments, a review), the menu button at 360 px still opens a drawer with the site's
+    pages and the draft's own, each on screen: never an empty overlay."""
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    for name in ("revision", "redline", "comments", "review"):
+        page.goto(site["url"] + site["pages"][name])
+        page.wait_for_load_state("networkidle")
+        page.tap(".md-header label[for='__drawer']")
+        page.wait_for_function(
+            "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0"
+        )
+        links = page.evaluate(
+            """() => [...document.querySelectorAll('.md-sidebar--primary a[href]')]
+                 .filter(a => { const box = a.getBoundingClientRect();
+                   return box.width > 0 && box.left >= 0 && box.right <= innerWidth; })
+                 .map(a => a.textContent.trim())"""
+        )
+        for title in ("About", "All drafts", "Regulation on Test Matters"):
+            assert title in links, f"{name}: {title!r} is not in the drawer: {links}"
+        assert "Follow a comment" in links and "Accountability" in links, f"{name}: {links}"
+    context.close()
+
+
 @pytest.mark.parametrize("name", ["index", "comments", "accountability", "404", "review"])
 def test_every_page_starts_with_a_skip_link_to_its_content(
     browser: Any, site: dict[str, Any], name: str

@@ -40,7 +40,7 @@
     var drawer = document.querySelector(".md-sidebar--primary");
     var nav = drawer && drawer.querySelector("nav[aria-label]");
     if (!toggle || !button || !nav || button.dataset.ltButton) {
-      return; // pages without the site navigation (revisions, redlines) have no drawer
+      return; // a page that hides its navigation (page meta `hide: [navigation]`) has no drawer
     }
     labelButton(button, toggle, nav.getAttribute("aria-label"));
     toggle.addEventListener("change", function () {

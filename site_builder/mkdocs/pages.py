@@ -94,6 +94,9 @@ class PageSpec:
     # The language of the draft's text on this page where it is not the site's: the page
     # meta `lang` that the nav and the table of contents mark their entries with.
     lang: str | None = None
+    # The draft page this page belongs under, on pages too many to carry the whole nav
+    # (revisions, redlines, comments, reviews): their nav lists only that draft.
+    nav_draft: str | None = None
 
     def build(self) -> tuple[str, dict[str, Any]]:
         """The page's HTML and its template data, made now if they were left for later."""
@@ -328,6 +331,7 @@ class SiteContext:
                     },
                     updated=version.revision.date,
                     lang=self.text_lang(entry["language"]),
+                    nav_draft=draft_src(slug),
                 )
             )
         if language is None:  # only draft.md's pages were ever published at a move's sha
@@ -368,6 +372,7 @@ class SiteContext:
                         "languages": switch(partial(_redline_in, redlines, (kind, shas[1]))),
                     },
                     updated=new.version.revision.date,
+                    nav_draft=draft_src(slug),
                 )
             )
         return pages

@@ -35,6 +35,7 @@ from site_builder.history import HistoryError, read_history
 from site_builder.i18n import CatalogError, format_day, script_messages, shipped, translations
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.feeds import advertise, feed_files
+from site_builder.mkdocs.nav import slim_nav
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.privacy import keep_readers_private
 from site_builder.mkdocs.record import record_specs
@@ -75,6 +76,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.drafts: list[Draft] = []
         self.published: list[Published] = []
         self.specs: dict[str, PageSpec] = {}
+        self._slim_navs: dict[str, Navigation] = {}
         self.site: SiteContext | None = None
         self.filters: dict[str, Any] = {}
         self.drafts_dir = Path("drafts")
@@ -174,6 +176,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         discussions = self._discussions()
         threads = {slug: d.by_element for slug, d in discussions.items()}
         self.specs = {}
+        self._slim_navs = {}
         self.filters = self.site.filters(self.published)
         specs = self.site.specs(self.published, self.options.home, threads)
         specs += record_specs(self.site, self.published, discussions)
@@ -222,6 +225,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             page.content, data = spec.build()
             if spec.toc_tokens is not None:
                 page.toc = get_toc(spec.toc_tokens)  # type: ignore[arg-type]
+            if spec.nav_draft is not None:
+                context["nav"] = self._slim_nav(nav, spec.nav_draft)
             context["lawtrail"] = {  # type: ignore[typeddict-unknown-key]
                 **data,
                 "filters": self.filters,
@@ -288,6 +293,14 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         for message in breaches:
             log.warning(message)
         return discussions
+
+    def _slim_nav(self, nav: Navigation, draft: str) -> Navigation:
+        """The nav of a page under `draft` (its source path) that lists no other draft."""
+        slim = self._slim_navs.get(draft)
+        if slim is None:
+            drafts = {draft_src(p.draft.slug) for p in self.published}
+            slim = self._slim_navs[draft] = slim_nav(nav, drafts, draft)
+        return slim
 
     def _feeds(self, files: Files, config: MkDocsConfig) -> None:
         """The Atom feeds, written as files of the site, and advertised on its pages."""

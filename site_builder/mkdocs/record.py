@@ -48,6 +48,7 @@ def record_specs(
                     "figures": figures,
                     "rejected": discussion.rejected,
                 },
+                nav_draft=draft_src(slug),
             )
         )
         by_review: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -72,6 +73,7 @@ def record_specs(
                         },
                         "comments": by_review[review.id],
                     },
+                    nav_draft=draft_src(slug),
                 )
             )
     specs.append(_accountability(site, rows, drafts, discussions))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -181,3 +182,35 @@ def test_a_comment_on_a_moves_sha_is_accepted_and_anchors(tmp_path: Path) -> Non
     link = built.html(f"drafts/fees/reviews/{rid}/").select_one(f'a[href*="{move[:10]}"]')
     assert link is not None  # to the move's address, which leads to the revision in force
     assert (built.site / "drafts/fees/rev" / move[:10] / "index.html").is_file()
+
+
+def test_the_sitemap_lists_no_page_that_only_leads_elsewhere(repo: Repo) -> None:
+    """sitemap.xml lists revisions, redlines and the tracking page, but neither the redirect
+    left at a stage move's old address nor the tracking page's copy for unbuilt reviews:
+    both are `noindex`."""
+    yml = repo.root / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text().replace(
+            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
+        )
+        + "site_url: https://drafts.example.org/\n"
+    )
+    r1 = repo.revise("fees", draft(REV1, stage="initiated", discussion=None), "Initiate")
+    move = repo.revise("fees", draft(REV1, discussion=WINDOW), "Open the discussion")
+    r2 = repo.revise("fees", draft(REV2, discussion=WINDOW), "Shorten the reply period")
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    listed = ElementTree.parse(built.site / "sitemap.xml").getroot()
+    site = "https://drafts.example.org/"
+    locations = {
+        (loc.text or "").removeprefix(site)
+        for loc in listed.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    }
+    assert {f"drafts/fees/rev/{r1[:10]}/", f"drafts/fees/rev/{r2[:10]}/", "track/"} <= locations
+    assert f"drafts/fees/compare/{r1[:10]}..{r2[:10]}/" in locations
+    for page in (f"drafts/fees/rev/{move[:10]}/", "drafts/_/reviews/_/"):
+        soup = built.html(page)
+        robots = soup.find("meta", attrs={"name": "robots"})
+        assert robots is not None and robots["content"] == "noindex", page
+        assert page not in locations
+    assert not [loc for loc in locations if move[:10] in loc]

@@ -97,6 +97,8 @@ class PageSpec:
     # The draft page this page belongs under, on pages too many to carry the whole nav
     # (revisions, redlines, comments, reviews): their nav lists only that draft.
     nav_draft: str | None = None
+    # Pages that only lead elsewhere: `noindex` for search engines, and not in sitemap.xml.
+    noindex: bool = False
 
     def build(self) -> tuple[str, dict[str, Any]]:
         """The page's HTML and its template data, made now if they were left for later."""
@@ -112,6 +114,8 @@ class PageSpec:
             meta["search"] = {"exclude": True}
         if self.lang:
             meta["lang"] = self.lang
+        if self.noindex:
+            meta["robots"] = "noindex"  # the templates and sitemap.xml read it
         # JSON is YAML, and json.dumps is many times faster than yaml.safe_dump.
         return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n"
 
@@ -429,6 +433,7 @@ class SiteContext:
             "lawtrail/redirect.html",
             "",
             data={"target": self.url(to), "label": label},
+            noindex=True,
         )
 
     def _compare_src(

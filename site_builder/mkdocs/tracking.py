@@ -56,6 +56,11 @@ def tracking_specs(site: SiteContext, drafts: Sequence[Published]) -> list[PageS
     return [
         PageSpec(TRACK_SRC, title, "lawtrail/track.html", "", in_nav=True, data=data),
         PageSpec(
-            UNBUILT_REVIEW_SRC, title, "lawtrail/track.html", "", data={**data, "unbuilt": True}
+            UNBUILT_REVIEW_SRC,
+            title,
+            "lawtrail/track.html",
+            "",
+            data={**data, "unbuilt": True},
+            noindex=True,
         ),
     ]

@@ -245,8 +245,14 @@ def _merged_file(ws: Workspace, review_id: str, comment: str) -> Path:
     where = ws.label(ws.drafts_dir) + "/*/reviews"
     merged = [path.stem for path in ws.drafts_dir.glob(f"*/{REVIEWS_DIR}/*.yml")]
     close = closest(review_id, [stem for stem in merged if REVIEW_ID.fullmatch(stem)])
-    meant = f" Did you mean {close}-{comment.rpartition('-')[2]}?" if close else ""
+    merge = f"'lawtrail reviews merge {review_id}'"
+    if close:  # a typo is likelier than a review not merged yet: say so first
+        raise ModerationError(
+            f"There is no merged review {review_id} in {where}. Did you mean "
+            f"{close}-{comment.rpartition('-')[2]}? If {review_id} is right, merge it first "
+            f"with {merge}."
+        )
     raise ModerationError(
         f"There is no merged review {review_id} in {where}, so comment {comment} "
-        f"cannot be answered; merge it first with 'lawtrail reviews merge {review_id}'.{meant}"
+        f"cannot be answered; merge it first with {merge}."
     )

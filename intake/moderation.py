@@ -72,9 +72,10 @@ def pending_review(spool: Spool, review_id: str) -> Review:
         ModerationError: not a tracking number, not in the spool, or already decided.
     """
     if not REVIEW_ID.fullmatch(review_id):
+        close = did_you_mean(review_id, [r.id for r in spool.pending()])
         raise ModerationError(
-            f"'{review_id}' is not a tracking number (they look like 20260115-7k2mq9xw4r); "
-            "copy one from 'lawtrail reviews list'."
+            f"'{review_id}' is not a tracking number (they look like 20260115-7k2mq9xw4r).{close} "
+            "Copy one from 'lawtrail reviews list'."
         )
     review = spool.get(review_id)
     if review is None:

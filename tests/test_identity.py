@@ -159,8 +159,13 @@ def test_typos_get_did_you_mean(project: Project) -> None:
     typo = review_id[:-1] + ("a" if review_id[-1] != "a" else "b")
     merge = run(project, "reviews", "merge", typo)
     assert f"Did you mean '{review_id}'?" in merge.stderr
+    cut = run(project, "reviews", "show", review_id[:-1])  # a character lost in copying
+    assert "is not a tracking number" in cut.stderr
+    assert f"Did you mean '{review_id}'?" in cut.stderr
     assert run(project, "reviews", "merge", review_id).returncode == 0
     answer = run(project, "respond", f"{typo}-1", "--disposition", "noted", "--text", "t")
     assert f"Did you mean {review_id}-1?" in answer.stderr
+    # The likelier mistake comes first; merging a review that does not exist comes after.
+    assert answer.stderr.index("Did you mean") < answer.stderr.index("merge it first")
     listed = run(project, "reviews", "list", "--draft", "watercode")
     assert "Did you mean 'water-code'?" in listed.stderr

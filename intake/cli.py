@@ -347,7 +347,7 @@ def check_command(
     breaches: list[str] = []
     findings = [f for _, p in sorted(corpus.drafts.items()) for f in p.draft.findings]
     for finding in findings:
-        click.echo(f"{finding.source}:{finding.line}: warning: {finding.message} [{finding.rule}]")
+        click.echo(finding.warning())
     for slug, published in sorted(corpus.drafts.items()):
         draft = published.draft
         if draft.meta.summary == SUMMARY_PLACEHOLDER:

@@ -98,7 +98,7 @@ def revise_command(
     if not proposal.revision:
         click.echo("No text changed: the commit will be a step of the timeline, no revision.")
     for warning in proposal.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(warning, err=True)
     ws.ready([], own=proposal.files)
     if proposal.warnings and not allow_warnings:
         raise click.ClickException(

@@ -71,6 +71,9 @@ def propose(ws: Workspace, site: SiteOptions, slug: str, today: dt.date) -> Prop
             "The draft would not build, so nothing was committed; fix this and run the "
             "command again:\n  " + "\n  ".join(err.messages)
         ) from err
+    # Printed as `lawtrail check` prints them: the structure lint's as file:line: warning:.
+    lint = {str(finding): finding.warning() for finding in draft.findings}
+    warnings = [lint.get(warning, f"warning: {warning}") for warning in warnings]
     proposal = Proposal(slug, sorted(files), warnings=warnings)
     proposal.contents = {path: _content(path) for path in proposal.files}
     labels = [ws.label(path) for path in proposal.files]

@@ -48,6 +48,10 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.message} [{self.rule}]"
 
+    def warning(self) -> str:
+        """The finding as `lawtrail` prints it: `file:line: warning: message [rule]`."""
+        return f"{self.source}:{self.line}: warning: {self.message} [{self.rule}]"
+
 
 def lint_body(body: str, source: str, first_line: int = 1) -> list[Finding]:
     """Check a draft's Markdown body for headings that look like units but do not parse as

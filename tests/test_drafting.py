@@ -129,7 +129,7 @@ def test_a_heading_typo_is_refused_unless_allowed(repo: Repo) -> None:
     result = lawtrail(repo, "drafts", "revise", "fees", "-m", "Add definitions")
     line = path.read_text(encoding="utf-8").splitlines().index("### Aricle 3. Fees") + 1
     assert result.exit_code == 1 and state(repo) == before
-    assert f"warning: drafts/fees/draft.md:{line}: heading '### Aricle 3. Fees'" in result.output
+    assert f"drafts/fees/draft.md:{line}: warning: heading '### Aricle 3. Fees'" in result.output
     assert "did you mean '### Article 3. Fees'?" in result.output
     assert "pass --allow-warnings" in result.output
     allowed = lawtrail(repo, "drafts", "revise", "fees", "-m", "As is", "--allow-warnings")

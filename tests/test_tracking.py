@@ -190,6 +190,10 @@ def test_an_unbuilt_review_address_is_the_tracking_page(page: Any, site: Site) -
     assert shown.startswith("Published")
     assert "Its page is not on the site yet" in shown
     assert page.input_value("#lt-track-id") == review_id
+    leads = page.eval_on_selector_all(
+        ".lt-track__result a", "links => links.map(a => a.href.split('#')[0])"
+    )
+    assert leads and address not in leads, "no link leads back to this very page"
 
 
 def test_a_missing_page_is_the_sites_own_404(site: Site) -> None:

@@ -187,7 +187,7 @@
       });
       if (list.children.length) {
         result.appendChild(list);
-      } else if (data.url) {
+      } else if (data.url && !root.hasAttribute("data-lt-unbuilt")) {
         paragraph(result, "%(link)s", { link: link(data.url, t("Read your comment and its answer")) });
       }
       comments(result, data.draft);
@@ -210,10 +210,16 @@
   function commentItem(comment, root) {
     var item = document.createElement("li");
     item.className = "lt-track__comment";
-    paragraph(item, t("On %(element)s: %(link)s"), {
-      element: strong(comment.label || comment.element),
-      link: link(comment.url, t("Read your comment and its answer"))
-    });
+    var element = strong(comment.label || comment.element);
+    if (root.hasAttribute("data-lt-unbuilt")) {
+      // Its page would be this very page until the site is rebuilt: no link back to it.
+      paragraph(item, t("On %(element)s"), { element: element });
+    } else {
+      paragraph(item, t("On %(element)s: %(link)s"), {
+        element: element,
+        link: link(comment.url, t("Read your comment and its answer"))
+      });
+    }
     var answer = comment.answer;
     var names = dispositions(root);
     var head = document.createElement("p");

@@ -91,7 +91,6 @@ def revise_command(
     """
     check_message(message)
     ws = settings.workspace()
-    who = ws.identity(by, email)
     proposal = propose(ws, settings.site(), slug, settings.today())
     for line in proposal.summary:
         click.echo(line)
@@ -109,6 +108,9 @@ def revise_command(
     if dry_run:
         click.echo("Nothing committed (--dry-run).")
         return
+    # Asked after the text is checked: a dry run, a typo in the slug or a text the build
+    # would refuse are told first, without an identity.
+    who = ws.identity(by, email)
     if not yes and sys.stdin.isatty() and not click.confirm("Commit this revision?"):
         click.echo("Nothing committed.")
         return

@@ -101,6 +101,20 @@ def test_a_name_without_an_email_is_refused_never_written_as_empty(
     assert project.repo.git("log", "-1", "--format=%an <%ae>") == "A. Moderator <am@example.org>"
 
 
+def test_a_drafter_without_an_identity_can_check_a_text_first(project: Project) -> None:
+    """`drafts revise --dry-run` needs no identity, and a mistyped slug is named before
+    the missing identity: who commits is asked only when something would be committed."""
+    edit_if_revising(project, ["drafts", "revise"])
+    forget_identity(project)
+    before = project.state()
+    tried = run(project, "drafts", "revise", "fees", "-m", "Add", "--dry-run", env=NO_IDENTITY)
+    assert tried.returncode == 0, tried.stderr
+    assert "amended" in tried.stdout and "Nothing committed (--dry-run)." in tried.stdout
+    typo = run(project, "drafts", "revise", "fee", "-m", "Add", env=NO_IDENTITY)
+    assert "There is no draft 'fee'" in typo.stderr and "--by" not in typo.stderr
+    assert project.state() == before
+
+
 def test_respond_takes_by_and_email(project: Project) -> None:
     """An answer is committed as --by with --email, never as 'Name <>'."""
     review_id = project.submit("Fifteen days is too long.")

@@ -177,12 +177,13 @@ def tab_through(page: Any, limit: int = 300) -> list[dict[str, Any]]:
     pytest.fail(f"Tab never left the page after {limit} presses")
 
 
-@pytest.mark.parametrize("name", ["index", "draft"])
+@pytest.mark.parametrize("name", ["index", "draft", "revision", "tracking"])
 def test_nothing_invisible_takes_focus_on_a_phone(
     browser: Any, site: dict[str, Any], name: str
 ) -> None:
-    """At 360 x 740, every Tab stop of the home page and of a draft is on screen: no palette
-    input shrunk to nothing, no closed search results, no link in the closed drawer."""
+    """At 360 x 740, every Tab stop of the home page, a draft, a revision and the tracking
+    page is on screen: no palette input shrunk to nothing, no closed search results, no
+    link in the closed drawer."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(site["url"] + site["pages"][name])

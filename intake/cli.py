@@ -32,6 +32,7 @@ from intake.settings import DEFAULTS
 from intake.spool import Spool, SpoolError
 from intake.spool_commands import spool
 from intake.workspace import Identity, ModerationError, Workspace, did_you_mean
+from site_builder.drafts import DraftError
 from site_builder.errors import LawtrailError
 from site_builder.options import default
 from site_builder.reviews import DISPOSITIONS, Review, ReviewError, dump_review, timestamp
@@ -341,6 +342,9 @@ def check_command(
     try:
         corpus = load_site_corpus(settings.site())
     except LawtrailError as err:
+        # The drafts that did load are still linted: every problem shows in one run.
+        for finding in err.findings if isinstance(err, DraftError) else ():
+            click.echo(finding.warning())
         raise click.ClickException(f"The drafts cannot be loaded:\n  {_indent(err)}") from err
     today = dt.datetime.now(ZoneInfo(corpus.timezone)).date()
     errors: list[str] = []

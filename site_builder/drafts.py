@@ -155,7 +155,9 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
             draft = _removed_draft(slug, f"{label}/{slug}/draft.md", revisions, history, warnings)
             drafts.append(draft)
     if errors:
-        raise DraftError(errors)
+        failed = DraftError(errors)
+        failed.findings = [f for d in sorted(drafts, key=lambda d: d.slug) for f in d.findings]
+        raise failed
     return sorted(drafts, key=lambda d: d.slug), warnings
 
 

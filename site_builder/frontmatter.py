@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from site_builder.errors import LawtrailError
 from site_builder.yaml_errors import explain
+
+if TYPE_CHECKING:
+    from site_builder.lint import Finding
 
 # A draft's folder name, which is also its address: /drafts/<slug>/.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,7 +39,12 @@ _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
 class DraftError(LawtrailError):
-    """One or more drafts are invalid; each message names the file and the field."""
+    """One or more drafts are invalid; each message names the file and the field.
+
+    `findings` holds the structure lint's findings on the drafts that did load, so a
+    caller can show every problem in one run (`lawtrail check` does)."""
+
+    findings: Sequence[Finding] = ()
 
 
 class FieldProblem(ValueError):

@@ -110,6 +110,19 @@ def test_check_names_a_mistyped_unit_heading_with_its_line_and_fix(
     assert "2 structure warning(s)" in strict.output and "Traceback" not in strict.output
 
 
+def test_check_lints_the_other_drafts_when_one_does_not_load(repo: Repo) -> None:
+    """A draft with broken front matter does not hide another draft's mistyped heading:
+    `lawtrail check` shows both in one run and fails."""
+    typo = repo.write("fees", draft(ENGLISH + "\n### Aricle 4. Fees\n"))
+    broken = draft(ENGLISH).replace("title: Regulation", 'title: "Regulation', 1)
+    repo.write("tolls", broken)
+    result = lawtrail(repo, "check")
+    assert result.exit_code == 1
+    line = line_of(typo, "### Aricle 4. Fees")
+    assert f"drafts/fees/draft.md:{line}: warning: heading '### Aricle 4. Fees'" in result.output
+    assert "drafts/tolls/draft.md, line 2: the front matter is not valid YAML" in result.output
+
+
 @pytest.mark.parametrize(
     "heading",
     [

@@ -251,7 +251,7 @@ def _meta(raw: dict[str, Any], label: str) -> DraftMeta:
 def _validated(text: str, label: str) -> dict[str, Any]:
     """The raw front matter of a draft, once it passes the build's own checks."""
     try:
-        raw, _ = split_front_matter(text, label)
+        raw, _ = split_front_matter(text, label, unique=True)
         validate_meta(raw, label)
     except DraftError as err:
         raise ModerationError("\n".join(err.messages)) from err

@@ -180,7 +180,7 @@ def load_draft(
         DraftError: the front matter of draft.md or of a language version is wrong.
     """
     text = _read(folder / DRAFT_FILE, source)
-    raw, body = split_front_matter(text, source)
+    raw, body = split_front_matter(text, source, unique=True)
     meta, warnings = validate_meta(raw, source)
     texts, languages = _load_languages(folder, source, meta, warnings)
     findings = lint_body(body, source, _first_line(text, body))
@@ -273,7 +273,7 @@ def _load_languages(
         where = f"{prefix}{path.name}"
         try:
             texts[language] = _read(path, where)
-            raw, body = split_front_matter(texts[language], where)
+            raw, body = split_front_matter(texts[language], where, unique=True)
             own, found = validate_language_meta(raw, where, language)
         except DraftError as err:
             errors.extend(err.messages)

@@ -36,6 +36,8 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # revision's front matter and every review file is parsed.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+# A top-level field of front matter: a plain name at column 0, then a colon.
+_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?$)")
 
 
 class DraftError(LawtrailError):
@@ -258,8 +260,14 @@ def parse_meta(raw: Mapping[str, Any]) -> tuple[DraftMeta | None, list[tuple[str
     return meta, problems
 
 
-def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+def split_front_matter(
+    text: str, source: str, *, unique: bool = False
+) -> tuple[dict[str, Any], str]:
     """Split a draft into its front matter and Markdown body.
+
+    With `unique`, a field given twice is an error: YAML keeps the last one without a
+    word, so a second `title:` pasted below the first would silently win. Texts being
+    written get it; past revisions do not, as history is published as it is.
 
     Args:
         text: the whole file.
@@ -300,7 +308,33 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         raise DraftError(
             [f"{source}: the front matter is {type(meta).__name__}, expected 'field: value' lines."]
         )
+    if unique:
+        _refuse_repeated_fields(raw, source)
     return meta, body.lstrip("\n")
+
+
+def _refuse_repeated_fields(raw: str, source: str) -> None:
+    """A field named twice at the top level of front matter that parsed.
+
+    Once it parsed, a line that starts at column 0 is a field (or a comment): values that
+    go on over several lines are indented under their field."""
+    first: dict[str, int] = {}
+    problems = []
+    # `raw` starts right after the opening "---", on line 1 of the file.
+    for number, line in enumerate(raw.split("\n"), 1):
+        found = _FIELD.match(line)
+        if found is None:
+            continue
+        name = found.group(1)
+        if name in first:
+            problems.append(
+                f"{source}, line {number}: field '{name}' is given twice (first on line "
+                f"{first[name]}), and only this one would count; keep one of them."
+            )
+        else:
+            first[name] = number
+    if problems:
+        raise DraftError(problems)
 
 
 def _parse_yaml(text: str) -> Any:

@@ -108,3 +108,18 @@ def test_mkdocs_yml_errors_name_the_line_they_start_on(repo: Repo) -> None:
     result = CliRunner().invoke(main, ["--repo", str(repo.root), "check"])
     assert "mkdocs.yml, line 4: not valid YAML (" in result.output
     assert "YAML does not allow tabs for indentation" in result.output
+
+
+def test_a_field_given_twice_is_named_at_both_lines(repo: Repo) -> None:
+    """A second `title:`, which YAML would take without a word, is refused with both lines;
+    once mended, the revision that had it stays in the history without complaint."""
+    repo.revise("water", with_line(9, "title: Water Code, second reading"), "Twice")
+    result = CliRunner().invoke(main, ["--repo", str(repo.root), "check"])
+    assert result.exit_code == 1
+    assert (
+        "drafts/water/draft.md, line 9: field 'title' is given twice (first on line 2)"
+    ) in result.output
+    repo.revise("water", with_line(9, "kind: law"), "Once")
+    result = CliRunner().invoke(main, ["--repo", str(repo.root), "check"])
+    assert result.exit_code == 0, result.output
+    assert "twice" not in result.output

@@ -57,7 +57,9 @@ def new_draft(ws: Workspace, slug: str, meta: Mapping[str, str], who: Identity) 
     fields = {"title": meta["title"], "agency": meta["agency"], "stage": "initiated"}
     fields["summary"] = meta.get("summary") or SUMMARY_PLACEHOLDER
     fields.update({k: meta[k] for k in ("kind", "language") if meta.get(k)})
-    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=100)
+    # One line per field, however long: a drafter replacing the summary in an editor must
+    # not leave a wrapped second line of it behind.
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1_000_000)
     text = f"---\n{front}---\n\n{SKELETON}"
     path = ws.drafts_dir / slug / "draft.md"
     _validated(text, ws.label(path))

@@ -403,6 +403,9 @@ def test_draft_lifecycle_with_refusals(project: Project) -> None:
     raw, body = split_front_matter(path.read_text(encoding="utf-8"), "draft.md")
     meta, _ = validate_meta(raw, "draft.md")
     assert (meta.stage, meta.summary) == ("initiated", SUMMARY_PLACEHOLDER)
+    # Each field on a line of its own, to replace in an editor without a wrapped remnant.
+    front = path.read_text(encoding="utf-8").split("---\n")[1].splitlines()
+    assert [line.split(":")[0] for line in front] == ["title", "agency", "stage", "summary"]
     assert "## Chapter 1. General provisions" in body and "### Article 1. Purpose" in body
     assert project.repo.git("log", "-1", "--format=%s") == "Start draft water-code: Water Code"
 

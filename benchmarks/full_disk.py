@@ -81,7 +81,7 @@ def client(url: str, review: dict[str, Any], number: int, refusals: int, out: Ou
 
 
 def run(args: argparse.Namespace, work: Path) -> None:
-    from benchmarks.intake import Server, make_repo, submission
+    from benchmarks.intake_server import Server, make_repo, submission
     from intake.spool import Spool
 
     revision = make_repo(work / "project")

@@ -118,9 +118,23 @@
     });
   }
 
+  /* Material searches when a key is released in its field. A word pasted, dictated, or
+     picked from a phone keyboard's suggestions changes the field with no key released:
+     tell Material as a key would (it ignores a value it has already searched for). */
+  function searchOnInput() {
+    var field = document.querySelector("input.md-search__input");
+    if (field && !field.dataset.ltInput) {
+      field.dataset.ltInput = "true";
+      field.addEventListener("input", function () {
+        field.dispatchEvent(new KeyboardEvent("keyup"));
+      });
+    }
+  }
+
   function start() {
     markDays(document);
     openFirst(document);
+    searchOnInput();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -7,6 +7,7 @@ core's errors (`LawtrailError`) into `PluginError`s that name the files concerne
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 import os
@@ -48,6 +49,12 @@ from site_builder.urls import ACCOUNTABILITY_SRC, TRACK_SRC, draft_src, reviews_
 
 log = logging.getLogger("mkdocs.plugins.lawtrail")
 _PARAGRAPH_TAGS = re.compile(r"\s*(?:</p>\s*<p>|</?p>)\s*")
+# Where search splits words, unless mkdocs.yml sets the search plugin's `separator`:
+# Material's default splits only at spaces and hyphens, and drops only the punctuation of
+# the languages its `lang` list names, so «Интернет» or (өтемдік) in a kk or ru text could
+# not be found. This splits at the punctuation of laws in all three languages (a dot only
+# where no digit follows: "1.2" stays whole) and keeps every letter, Kazakh's included.
+SEARCH_SEPARATOR = r'[\s\-–—,:;!?()\[\]{}«»„“”"/…]+|\.(?!\d)|&(?:lt|gt|amp);'
 
 PACKAGE = Path(__file__).parent.parent  # site_builder: templates/ and assets/
 ASSETS = (
@@ -85,6 +92,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         self.options = LawtrailOptions()
         self.glossary: dict[str, str] = {}
         self.language = "en"
+        # Pages whose text is in another language than the site's: their search entries say so.
+        self.search_languages: dict[str, str] = {}
 
     # Before the search plugin, which reads the theme's language partial: kk's is ours.
     @event_priority(50)
@@ -140,6 +149,9 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
         config.extra_javascript.append(_module_script(WIDGET))
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and not getattr(search.config, "separator", True):
+            search.config.separator = SEARCH_SEPARATOR
         for warning in keep_readers_private(config):
             log.warning(warning)
         self.site = SiteContext(
@@ -162,6 +174,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         assert self.site is not None
         renderer = Renderer(config.markdown_extensions, config.mdx_configs, self.language)
         self.published = []
+        self.search_languages = {}
         problems: list[str] = []
         for draft in self.drafts:
             try:
@@ -222,6 +235,8 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             assert self.site is not None
+            if spec.search and spec.lang:
+                self.search_languages[page.url] = spec.lang
             page.content, data = spec.build()
             if spec.toc_tokens is not None:
                 page.toc = get_toc(spec.toc_tokens)  # type: ignore[arg-type]
@@ -250,6 +265,12 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             for doc in data.get("docs", []):
                 # Paragraph tags are a tenth of the index and search needs only the words.
                 doc["text"] = _PARAGRAPH_TAGS.sub(" ", doc.get("text", "")).strip()
+                # Material shows a result's title and text as HTML, and its tokenizer skips
+                # tags: a draft's words keep their language there too (WCAG 3.1.2).
+                code = self.search_languages.get(doc.get("location", "").split("#")[0])
+                for key in ("title", "text"):
+                    if code and doc.get(key):
+                        doc[key] = f'<span lang="{html.escape(code)}">{doc[key]}</span>'
             index.write_text(
                 json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
             )

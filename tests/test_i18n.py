@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +39,7 @@ NOT_OURS = (
     "script, style, code, q, blockquote, .lt-comment__body, .lt-comment__suggestion, "
     ".lt-comment__rationale, .lt-answer__text, .lt-proposals td:nth-child(3) > :not(a), "
     ".lt-proposals td:nth-child(4), .lt-proposals td:nth-child(6) > :not(span), "
-    ".lt-thread__list, .md-footer-copyright, "
+    ".lt-thread__list, .md-copyright__highlight, "
     # The agency's other ways to comment, in the words of the site's mkdocs.yml.
     ".lt-channels"
 )
@@ -279,17 +280,26 @@ def test_no_english_is_left_on_any_page(sample: Sample) -> None:
     language = sample.language
     phrases = english_phrases(language)
     assert "Comments and answers" in phrases and "In public discussion" in phrases
+    assert "Made with" in phrases and "Page not found" in phrases
     pages = sorted(sample.build.site.rglob("*.html"))
     assert len(pages) > 20
     left: list[str] = []
+    checked = []
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         if soup.select_one(".lt-head") is None:
-            continue  # the site's own pages (content/) and Material's 404 are not Lawtrail's
+            continue  # the site's own pages (content/) are not Lawtrail's
         assert soup.html is not None and soup.html.get("lang") == language
         found = english_left(own_texts(soup, language), phrases)
         left.extend(f"{page.relative_to(sample.build.site)}: {f}" for f in found)
+        checked.append(page.relative_to(sample.build.site).as_posix())
     assert left == []
+    # The page the intake serves for any address with no page is Lawtrail's too.
+    assert "404.html" in checked
+    missing = sample.html("404.html")
+    heading = missing.select_one("h1")
+    assert heading is not None
+    assert heading.get_text(strip=True) == translations(language).gettext("Page not found")
 
 
 def test_the_site_language_reaches_material_and_the_script(sample: Sample) -> None:
@@ -331,6 +341,48 @@ def test_draft_parts_carry_the_drafts_language(sample: Sample) -> None:
     assert len(titles) == 2 and all(t.get("lang") == "en" for t in titles)
     tocs = page.select('ul[data-md-component="toc"]')
     assert tocs and all(toc.get("lang") == "en" for toc in tocs)
+
+
+def test_a_bilingual_draft_is_listed_in_the_sites_language(sample: Sample) -> None:
+    """The Russian draft with a Kazakh version is listed by its Kazakh text on a kk site
+    (its card, the nav, the comments and accountability pages, the site's feed) and by its
+    Russian text on a ru site; its commit messages stay Russian (lang="ru")."""
+    language = sample.language
+    slug = "zelenye-nasazhdeniya"
+    folder = {"ru": f"drafts/{slug}/", "kk": f"drafts/{slug}/kk/"}[language]
+    title = {"ru": "О защите зелёных", "kk": "Елді мекендердегі жасыл екпелерді"}[language]
+    index = sample.html("")
+    card = index.select_one(f'.lt-card:has(a[href="{folder}"])')
+    assert card is not None, folder
+    heading = card.select_one(".lt-card__title")
+    assert heading is not None and heading.get_text(strip=True).startswith(title)
+    assert heading.get("lang") in (None, language)
+    nav = index.select_one(f'.md-nav--primary a.md-nav__link[href="{folder}"]')
+    assert nav is not None and nav.get_text(strip=True).startswith(title)
+    for page in (f"drafts/{slug}/comments/", "accountability/", "track/"):
+        named = [
+            a.get_text(strip=True)
+            for a in sample.html(page).select(f'a[href$="{slug}/comments/"], .lt-eyebrow a')
+        ]
+        assert any(name.startswith(title) for name in named), page
+    messages = sample.html(folder).select(".lt-event__message")
+    assert messages and all(m.get("lang") == "ru" for m in messages)
+    # The site's feed: the draft's entries lead to the text the index lists.
+    feed = ET.fromstring((sample.build.site / "feed.xml").read_bytes())
+    atom, lang = "{http://www.w3.org/2005/Atom}", "{http://www.w3.org/XML/1998/namespace}lang"
+    entries = [
+        e
+        for e in feed.iter(f"{atom}entry")
+        if f"/drafts/{slug}/" in (e.findtext(f"{atom}id") or "")
+    ]
+    assert entries
+    for entry in entries:
+        link = entry.find(f"{atom}link[@rel='alternate']")
+        assert link is not None and f"/{folder}rev/" in link.get("href", "")
+        assert link.get("hreflang") == language and entry.get(lang) == "ru"
+        name = entry.find(f"{atom}title")
+        assert name is not None and (name.text or "").startswith(title)
+        assert name.get(lang) == (None if language == "ru" else "kk")
 
 
 # The widget in Chromium -----------------------------------------------------------------

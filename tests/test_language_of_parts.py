@@ -20,9 +20,15 @@ RU = "drafts/zelenye-nasazhdeniya/"
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The repository's own sample site (an English site with a Russian draft that has a
-    Kazakh version), built as it is."""
+    Kazakh version), built as it is but for the footer's links."""
     clone = tmp_path_factory.mktemp("sample-en") / "project"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    # With Material's links to the previous and next page under the text.
+    config = clone / "mkdocs.yml"
+    features = "  features:\n"
+    text = config.read_text(encoding="utf-8")
+    assert features in text
+    config.write_text(text.replace(features, features + "    - navigation.footer\n"), "utf-8")
     done = subprocess.run(
         # The installed command: `python -m mkdocs` would import the clone's copy of the plugin.
         [str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", "site"],
@@ -93,3 +99,59 @@ def test_a_revisions_table_of_contents_is_in_its_language(sample: Build) -> None
     page = sample.html(f"{RU}kk/rev/{revisions[0].name}/")
     toc = page.select_one('.md-nav--secondary ul[data-md-component="toc"]')
     assert toc is not None and toc.get("lang") == "kk"
+
+
+def test_the_header_and_the_footer_mark_a_drafts_title(sample: Build) -> None:
+    """The title the header shows on scrolling, and the previous and next pages' titles
+    under the text, carry the draft's language on its text pages; a revision's header
+    title, which joins the draft's title with Lawtrail's words, carries none."""
+    topic = '[data-md-component="header-topic"] .md-ellipsis'
+    for page, language in ((RU, "ru"), (f"{RU}kk/", "kk"), ("drafts/open-budget-data/", None)):
+        title = sample.html(page).select_one(topic)
+        assert title is not None and title.get("lang") == language, page
+    revision = sorted((sample.site / RU / "rev").iterdir())[0].name
+    title = sample.html(f"{RU}rev/{revision}/").select_one(topic)
+    assert title is not None and not title.has_attr("lang")
+    assert "revision" in title.get_text()
+    links: dict[str, str | None] = {}
+    for page in ("", "drafts/open-budget-data/", RU, "drafts/public-transport-accessibility/"):
+        for link in sample.html(page).select("a.md-footer__link"):
+            href = urljoin(f"http://site/{page}", str(link["href"])).rstrip("/").split("/")[-1]
+            title = link.select_one(".md-ellipsis")
+            assert title is not None
+            links[href] = str(title["lang"]) if title.has_attr("lang") else None
+    assert links["zelenye-nasazhdeniya"] == "ru"
+    assert links["open-budget-data"] is None
+
+
+def test_commit_messages_keep_their_language_on_a_version_page(sample: Build) -> None:
+    """The commits of a Russian draft are written in Russian: on its Kazakh version's pages
+    (the timeline, a revision's message) they still say lang="ru", never the text's kk."""
+    messages = sample.html(f"{RU}kk/").select(".lt-event__message")
+    assert messages and all(m.get("lang") == "ru" for m in messages)
+    revision = sorted((sample.site / RU / "kk" / "rev").iterdir())[0].name
+    message = sample.html(f"{RU}kk/rev/{revision}/").select_one("blockquote.lt-message")
+    assert message is not None and message.get("lang") == "ru"
+    assert "Текст" in message.get_text()
+
+
+def test_an_agencys_name_carries_its_drafts_language(sample: Build) -> None:
+    """A Russian agency's name on an English site says lang="ru" in the filters of the
+    index, as its page's heading, on the comments page and in the accountability tables;
+    an English agency's says nothing."""
+    ministry = "Министерство экологии и природных ресурсов"
+    index = sample.html("")
+    filters = {
+        a.get_text(" ", strip=True).rsplit(" ", 1)[0]: a.get("lang")
+        for a in index.select(".lt-filters a")
+    }
+    assert filters[ministry] == "ru" and filters["Ministry of Finance"] is None
+    agency = index.select_one(f'.lt-card a[href*="agency/"][lang="ru"]')
+    assert agency is not None and agency.get_text(strip=True) == ministry
+    heading = sample.html(str(agency["href"])).select_one("h1")
+    assert heading is not None and heading.get("lang") == "ru"
+    eyebrow = sample.html(f"{RU}comments/").select_one(".lt-eyebrow span[lang=ru]")
+    assert eyebrow is not None and eyebrow.get_text(strip=True) == ministry
+    cells = sample.html("accountability/").select('tbody [lang="ru"]')
+    named = [c.get_text(strip=True) for c in cells]
+    assert named.count(ministry) == 2  # by agency, and beside its draft

@@ -99,6 +99,9 @@ class PageSpec:
     nav_draft: str | None = None
     # Pages that only lead elsewhere: `noindex` for search engines, and not in sitemap.xml.
     noindex: bool = False
+    # The draft's text language where the page's title is the draft's own (its text page): the meta
+    # `title_lang` that the header and the footer's links mark that title with.
+    title_lang: str | None = None
 
     def build(self) -> tuple[str, dict[str, Any]]:
         """The page's HTML and its template data, made now if they were left for later."""
@@ -116,6 +119,8 @@ class PageSpec:
             meta["lang"] = self.lang
         if self.noindex:
             meta["robots"] = "noindex"  # the templates and sitemap.xml read it
+        if self.title_lang:
+            meta["title_lang"] = self.title_lang
         # JSON is YAML, and json.dumps is many times faster than yaml.safe_dump.
         return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n"
 
@@ -140,6 +145,10 @@ class SiteContext:
         catalog = translations(language)
         self.gettext = catalog.gettext
         self.ngettext = catalog.ngettext
+
+    def speaking(self, language: str) -> SiteContext:
+        """The same site with Lawtrail's words in another language (a version's feed)."""
+        return SiteContext(self.timezone, self.directory_urls, self.intake_url, language)
 
     def stage_label(self, stage: str | None) -> str:
         """A stage's name in the site's language: "На публичном обсуждении"."""
@@ -177,7 +186,8 @@ class SiteContext:
         """Every page: indexes, and per draft its text, revisions and redlines.
 
         `threads` holds, per draft, the comments shown on each element of its text."""
-        entries = [self._entry(p) for p in self.ordered(drafts)]
+        ordered = self.ordered(drafts)
+        entries = [self._language_entry(p, self.listed_language(p)) for p in ordered]
         specs = []
         if home:
             specs.append(self._index("index.md", self.gettext("Drafts"), entries, "All drafts"))
@@ -185,12 +195,31 @@ class SiteContext:
             subset = [e for e in entries if e["stage"] == stage]
             if subset:
                 specs.append(self._index(stage_src(stage), self.stage_label(stage), subset, stage))
-        for agency, _ in sorted(Counter(e["agency"] for e in entries).items()):
-            subset = [e for e in entries if e["agency"] == agency]
-            specs.append(self._index(agency_src(agency), agency, subset, agency))
+        # Agencies by the name draft.md gives them: a card may show a version's own.
+        agencies = [p.draft.meta.agency for p in ordered]
+        for agency, _ in sorted(Counter(agencies).items()):
+            subset = [e for e, name in zip(entries, agencies, strict=True) if name == agency]
+            spec = self._index(agency_src(agency), agency, subset, agency)
+            spec.data["title_language"] = self.agency_language(drafts, agency)
+            specs.append(spec)
         for published in drafts:
             specs.extend(self._draft_pages(published, (threads or {}).get(published.draft.slug)))
         return specs
+
+    def listed_language(self, published: Published) -> str | None:
+        """The language version that lists a draft on this site: the one in the site's
+        language, where the draft has it and its current text (None: draft.md)."""
+        site = self.language.lower()
+        for language, parallel in published.languages.items():
+            if parallel.current is not None and language.lower() == site:
+                return language
+        return None
+
+    def listing(self, published: Published) -> dict[str, Any]:
+        """A draft as pages that list it name it: the title, its language and the address
+        of the version `listed_language` picks."""
+        entry = self._language_entry(published, self.listed_language(published))
+        return {key: entry[key] for key in ("title", "language", "url")}
 
     def ordered(self, drafts: Sequence[Published]) -> list[Published]:
         """Drafts in index order: open for comment first, then along the lifecycle."""
@@ -200,6 +229,7 @@ class SiteContext:
         """Stage and agency filters with counts, as links (they work without JavaScript)."""
         stages: Counter[str] = Counter(_listed_stage(p) for p in drafts)
         agencies = Counter(p.draft.meta.agency for p in drafts)
+        lang = partial(self.agency_language, drafts)
         return {
             "stages": [
                 {
@@ -212,10 +242,22 @@ class SiteContext:
                 if stages[s]
             ],
             "agencies": [
-                {"label": a, "count": n, "url": self.url(agency_src(a)), "key": a}
+                {
+                    "label": a,
+                    "count": n,
+                    "url": self.url(agency_src(a)),
+                    "key": a,
+                    "language": lang(a),
+                }
                 for a, n in sorted(agencies.items())
             ],
         }
+
+    def agency_language(self, drafts: Sequence[Published], agency: str) -> str | None:
+        """The language an agency's name is written in where it is not the site's: that of
+        its drafts' draft.md, when they all have one (else it is not known)."""
+        languages = {p.draft.meta.language for p in drafts if p.draft.meta.agency == agency}
+        return self.text_lang(languages.pop()) if len(languages) == 1 else None
 
     def _index(
         self, src: str, title: str, entries: list[dict[str, Any]], selected: str
@@ -238,6 +280,7 @@ class SiteContext:
             "slug": published.draft.slug,
             "title": meta.title,
             "agency": meta.agency,
+            "agency_language": meta.language,
             "agency_url": self.url(agency_src(meta.agency)),
             "stage": stage,
             "stage_label": self.stage_label(stage),
@@ -252,6 +295,9 @@ class SiteContext:
             "kind": meta.kind,
             "kind_label": self._kind_label(meta.kind),
             "language": meta.language,
+            # Commit messages (and a reason for closing early) are written in draft.md's
+            # language, on every language version's pages.
+            "message_language": meta.language,
             "url": self.url(draft_src(published.draft.slug)),
             "updated": self.day(latest.revision.date) if latest else None,
             "revisions": len(published.versions),
@@ -471,7 +517,7 @@ class SiteContext:
             entry["title"],
             "lawtrail/draft.html",
             partial(_current_text, summary, current, threads, here, self.language),
-            in_nav=language is None,
+            in_nav=language == self.listed_language(published),
             search=True,
             toc_tokens=current.rendering.toc_tokens,
             data={
@@ -486,9 +532,11 @@ class SiteContext:
                 if first_to_latest
                 else None,
                 "languages": switch(partial(draft_src, draft.slug)),
+                "version": language,  # the language version it shows (None: draft.md)
             },
             updated=draft.latest.revision.date if draft.latest else None,
             lang=self.text_lang(entry["language"]),
+            title_lang=self.text_lang(entry["language"]),
         )
 
     def _language_entry(self, published: Published, language: str | None) -> dict[str, Any]:
@@ -505,7 +553,8 @@ class SiteContext:
             meta = parallel.text.meta
             entry.update(title=meta.title, summary=meta.summary, kind=meta.kind or entry["kind"])
             entry["kind_label"] = self._kind_label(entry["kind"])
-            entry["agency"] = meta.agency or entry["agency"]
+            if meta.agency:
+                entry.update(agency=meta.agency, agency_language=parallel.language)
         return entry
 
     def _switch(

@@ -345,8 +345,13 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         assert self.site is not None
         nav = config.nav
         index: list[Any] = []
+        # Each draft by its text in the site's language, where it has a version in it.
+        listed = {
+            p.draft.slug: draft_src(p.draft.slug, self.site.listed_language(p))
+            for p in self.published
+        }
         if nav is None:
-            drafts = {draft_src(p.draft.slug) for p in self.published}
+            drafts = set(listed.values())
             drafts |= {ACCOUNTABILITY_SRC, TRACK_SRC}
             if self.options.home:
                 # The index leads the section of drafts rather than standing beside it under
@@ -357,7 +362,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             nav = nest_paths(
                 f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
             )
-        entries = [self.specs[draft_src(p.draft.slug)] for p in self.site.ordered(self.published)]
+        entries = [self.specs[listed[p.draft.slug]] for p in self.site.ordered(self.published)]
         if entries:
             # The default title is a msgid ("Drafts"); a title of the site's own is kept.
             title = self.site.gettext(self.options.nav_title)

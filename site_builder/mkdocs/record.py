@@ -28,10 +28,9 @@ def record_specs(
         discussion = discussions[slug]
         draft = {
             "slug": slug,
-            "title": published.draft.meta.title,
+            **site.listing(published),  # in the site's language where the draft has it
             "agency": published.draft.meta.agency,
-            "language": published.draft.meta.language,
-            "url": site.url(draft_src(slug)),
+            "agency_language": published.draft.meta.language,
             "comments_url": site.url(comments_src(slug)),
         }
         figures = _figures(discussion.figures, site.language)
@@ -39,7 +38,7 @@ def record_specs(
         specs.append(
             PageSpec(
                 comments_src(slug),
-                _("%(title)s — comments and answers") % {"title": published.draft.meta.title},
+                _("%(title)s — comments and answers") % {"title": draft["title"]},
                 "lawtrail/comments.html",
                 "",
                 data={
@@ -97,7 +96,12 @@ def _accountability(
             assert discussion.figures is not None
             parts.append((discussion.figures, discussion.delays))
         per_agency.append(
-            {"agency": agency, "drafts": len(members), **_figures(combine(parts), site.language)}
+            {
+                "agency": agency,
+                "language": site.agency_language(members, agency),
+                "drafts": len(members),
+                **_figures(combine(parts), site.language),
+            }
         )
     return PageSpec(
         ACCOUNTABILITY_SRC,

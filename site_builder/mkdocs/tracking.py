@@ -16,7 +16,7 @@ from typing import Any
 from site_builder.discussion import DISPOSITION_LABELS
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.render import Published
-from site_builder.urls import TRACK_SRC, UNBUILT_REVIEW_SRC, comments_src, draft_src
+from site_builder.urls import TRACK_SRC, UNBUILT_REVIEW_SRC, comments_src
 
 
 def tracking_specs(site: SiteContext, drafts: Sequence[Published]) -> list[PageSpec]:
@@ -33,9 +33,7 @@ def tracking_specs(site: SiteContext, drafts: Sequence[Published]) -> list[PageS
     listed = [
         {
             "slug": p.draft.slug,
-            "title": p.draft.meta.title,
-            "language": p.draft.meta.language,
-            "url": site.url(draft_src(p.draft.slug)),
+            **site.listing(p),  # in the site's language where the draft has it
             "comments_url": site.url(comments_src(p.draft.slug)),
         }
         for p in site.ordered(drafts)

@@ -1,11 +1,15 @@
 """Writing a feed as an Atom document (RFC 4287), byte for byte the same at every build.
 
-Languages of parts: the feed is in the site's language (`xml:lang` on `<feed>`); each entry
-carries its draft's (its title and the commit message, its summary, are the drafter's words);
-and the entry's content, which Lawtrail writes ("Revision 3", the date, links), and the
-stage label say the site's again. feedgen (1.0) sets `xml:lang` only on the feed itself
-(`FeedGenerator.language`), never on an entry, a title or a content element, so the
-document is written here with the standard library's ElementTree.
+Languages of parts: the feed is in the language of Lawtrail's words in it (`xml:lang` on
+`<feed>`: the site's, or a language version's own); each entry carries its draft's (its
+title and the commit message, its summary, are the drafter's words); and the entry's
+content, which Lawtrail writes ("Revision 3", the date, links), and the stage label say the
+feed's again. Where an entry's draft title is in another language than its commit message
+(a Kazakh version listed on a Kazakh site, its commits written in Russian), the site's
+feed titles the entry with the draft's title alone, marked with its language. feedgen (1.0)
+sets `xml:lang` only on the feed itself (`FeedGenerator.language`), never on an entry, a
+title or a content element, so the document is written here with the standard library's
+ElementTree.
 
 Ids are the permanent addresses of what an entry is about: the feed's own URL for a feed,
 the commit's revision page for an entry (a stage move's leads on to the text in force).
@@ -71,11 +75,16 @@ def _entry(
 ) -> None:
     """One entry: the drafter's words in the draft's language, Lawtrail's in the site's."""
     _ = translations(language).gettext
-    code = entry.language or language
+    code = entry.language or language  # the commit message's
+    pages = entry.text_language or code  # the pages' and the draft title's
     element = ET.SubElement(root, "entry", {_LANG: code})
     _text(element, "id", absolute(entry.address))
-    title = f"{entry.draft_title} — {entry.subject}" if several else entry.subject
-    _text(element, "title", title)
+    if not several:
+        _text(element, "title", entry.subject)
+    elif pages == code:
+        _text(element, "title", f"{entry.draft_title} — {entry.subject}")
+    else:  # a title is in one language: the draft's, and the summary says what changed
+        _text(element, "title", entry.draft_title, pages)
     _text(element, "updated", _stamp(entry.date))
     _text(element, "published", _stamp(entry.date))
     author = ET.SubElement(element, "author")
@@ -88,7 +97,7 @@ def _entry(
         {
             "rel": "alternate",
             "type": "text/html",
-            "hreflang": code,
+            "hreflang": pages,
             "href": page,
             "title": read,
             _LANG: language,
@@ -107,7 +116,7 @@ def _entry(
             {
                 "rel": "related",
                 "type": "text/html",
-                "hreflang": code,
+                "hreflang": pages,
                 "href": redline,
                 "title": changes,
                 _LANG: language,

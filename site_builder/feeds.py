@@ -5,6 +5,9 @@ its stage (initiated, discussion, adopted, ...); a commit that only moved the di
 window or edited details is on the timeline but not in the feeds. Each entry is the commit
 as data: its date, author and message come from git, never from the clock, so two builds
 of one commit give the same feeds. `atom` writes them; the engine layer decides where.
+
+A parallel language version (draft.kk.md) has a feed of its own: the commits that changed
+its text or moved the stage while it existed, linking to its pages, under its title.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from site_builder.i18n import translations
+from site_builder.i18n import shipped, translations
 from site_builder.lifecycle import Step
-from site_builder.render import Published, text_changes
+from site_builder.render import Edition, Published, text_changes
 from site_builder.urls import (
     SITE_FEED,
     compare_src,
@@ -35,8 +38,8 @@ class FeedEntry:
     """One commit of a draft as a feed tells it: a revision, a stage move, or both."""
 
     slug: str
-    draft_title: str  # in the draft's language
-    language: str | None  # the draft's language; None: the site's
+    draft_title: str  # in the language of the version the entry links to
+    language: str | None  # draft.md's language, its commit messages'; None: the site's
     sha: str
     date: dt.datetime  # the commit's author date (UTC)
     day: dt.date  # the same in the site's time zone, as pages show it
@@ -50,6 +53,8 @@ class FeedEntry:
     draft_page: str  # source path of the draft's current text
     redline: str | None  # source path of the redline of what it changed, if it has one
     before: int | None  # the revision that redline starts from
+    # The language of the version whose title and pages it gives (None: draft.md's).
+    text_language: str | None = None
 
     @property
     def subject(self) -> str:
@@ -57,36 +62,50 @@ class FeedEntry:
         return self.message.split("\n", 1)[0]
 
 
-def draft_entries(published: Published, steps: Sequence[Step]) -> list[FeedEntry]:
+def draft_entries(
+    published: Published, steps: Sequence[Step], language: str | None = None
+) -> list[FeedEntry]:
     """A draft's revisions and stage moves, newest first.
 
     Args:
         published: the draft with its editions (which revisions changed its text).
         steps: its lifecycle steps, one per committed version (`lifecycle.read_steps`).
+        language: a parallel language version: the commits while it existed that changed
+            its own text or moved the stage, linking to its pages (None: draft.md's).
     """
     draft = published.draft
     slug = draft.slug
-    # A revision that changed only a language version's text has no redline of the primary.
-    before = {
-        new.version.number: old
-        for old, new in pairwise(text_changes(published.versions))
-        if new.version is not None
-    }
+    parallel = published.languages.get(language) if language else None
+    title = draft.meta.title
+    if parallel is not None and parallel.text is not None:
+        title = parallel.text.meta.title
+    editions, _ = published.editions(language)
+    # A revision that changed only another version's text has no redline in this one.
+    changes = text_changes(editions)
+    changed = {e.version.number for e in changes if e.version is not None}
+    before = {new.version.number: old for old, new in pairwise(changes) if new.version}
     entries: list[FeedEntry] = []
     for step in steps:
         version = step.version
         moved = step.stage_moved
-        if not (version.changes_text or moved):
+        in_force: Edition | None = published.in_force(version)
+        if parallel is not None:
+            in_force = parallel.in_force(version)
+            if in_force is None:
+                continue  # this version did not exist yet: its pages do not either
+        # A revision of this version's text (a stage move shares its number with the
+        # revision in force, and changes no text).
+        ours = version.changes_text and (parallel is None or version.number in changed)
+        if not (ours or moved):
             continue
-        in_force = published.in_force(version).version
-        assert in_force is not None
-        old = before.get(version.number) if version.changes_text else None
+        assert in_force is not None and in_force.version is not None
+        old = before.get(version.number) if ours else None
         old_version = old.version if old is not None else None
         commit = version.revision
         entries.append(
             FeedEntry(
                 slug=slug,
-                draft_title=draft.meta.title,
+                draft_title=title,
                 language=draft.meta.language,
                 sha=commit.sha,
                 date=commit.date,
@@ -94,15 +113,16 @@ def draft_entries(published: Published, steps: Sequence[Step]) -> list[FeedEntry
                 author=commit.author,
                 message=commit.message.strip(),
                 number=version.number,
-                revision=version.changes_text,
+                revision=ours,
                 stage=version.stage if moved else None,
-                address=revision_src(slug, commit.sha),
-                page=revision_src(slug, in_force.revision.sha),
-                draft_page=draft_src(slug),
-                redline=compare_src(slug, old_version.revision.sha, commit.sha)
+                address=revision_src(slug, commit.sha, language),
+                page=revision_src(slug, in_force.version.revision.sha, language),
+                draft_page=draft_src(slug, language),
+                redline=compare_src(slug, old_version.revision.sha, commit.sha, language)
                 if old_version is not None
                 else None,
                 before=old_version.number if old_version is not None else None,
+                text_language=language,
             )
         )
     return newest_first(entries)
@@ -151,21 +171,56 @@ def site_feed(entries: Iterable[FeedEntry], site_name: str, language: str) -> Fe
     )
 
 
-def draft_feed(published: Published, entries: Sequence[FeedEntry], language: str) -> Feed | None:
+def draft_feed(
+    published: Published,
+    entries: Sequence[FeedEntry],
+    language: str,
+    version: str | None = None,
+) -> Feed | None:
     """The feed of one draft, its title and agency in its own language; None while it has
-    no commit."""
+    no commit.
+
+    Args:
+        published: the draft.
+        entries: its entries (`draft_entries` in `version`).
+        language: the language of Lawtrail's own words in it (`feed_language`).
+        version: a parallel language version: its feed, under its title (None: draft.md's).
+    """
     if not entries:
         return None
     _ = translations(language).gettext
     meta = published.draft.meta
+    title, title_language = meta.title, meta.language
+    agency, agency_language = meta.agency, meta.language
+    parallel = published.languages.get(version) if version else None
+    if parallel is not None and parallel.text is not None:
+        title, title_language = parallel.text.meta.title, parallel.language
+        if parallel.text.meta.agency:
+            agency, agency_language = parallel.text.meta.agency, parallel.language
     return Feed(
-        draft_feed_path(published.draft.slug),
-        meta.title,
-        meta.language,
+        draft_feed_path(published.draft.slug, version),
+        title,
+        title_language,
         _("Revisions and stage changes of this draft, newest first."),
-        draft_src(published.draft.slug),
-        meta.agency,
-        meta.language,
+        draft_src(published.draft.slug, version),
+        agency,
+        agency_language,
         tuple(entries),
         several=False,
     )
+
+
+def feed_versions(published: Published) -> list[str | None]:
+    """The versions of a draft that have a feed: draft.md (None), then each parallel
+    version that has a current text (one deleted keeps its pages, not a feed)."""
+    found = [code for code, p in published.languages.items() if p.current and p.text]
+    return [None, *found]
+
+
+def feed_language(version: str | None, site_language: str) -> str:
+    """The language of Lawtrail's words in a version's feed: the version's own where
+    Lawtrail is translated into it (a Kazakh feed says "5-редакция" on a Russian site
+    too), else the site's."""
+    if version is not None and shipped(version) == version.split("-")[0].lower():
+        return shipped(version)
+    return site_language

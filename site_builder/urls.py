@@ -65,9 +65,10 @@ def compare_src(slug: str, old: str, new: str, language: str | None = None) -> s
     return f"{_draft_folder(slug, language)}/compare/{short_sha(old)}..{short_sha(new)}/index.md"
 
 
-def draft_feed_path(slug: str) -> str:
-    """Path (and site-relative URL) of a draft's Atom feed: a file, not a page."""
-    return f"drafts/{slug}/feed.xml"
+def draft_feed_path(slug: str, language: str | None = None) -> str:
+    """Path (and site-relative URL) of a draft's Atom feed, a file, not a page; `language`
+    names the feed of a parallel version (its pages, its title, its words)."""
+    return f"{_draft_folder(slug, language)}/feed.xml"
 
 
 def comments_src(slug: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from site_builder.urls import SITE_FEED, draft_feed_path
 from tests.conftest import Build, Repo, draft
+from tests.test_languages import kazakh, revise
 
 SITE_URL = "https://drafts.example.org/consult/"
 A = "{http://www.w3.org/2005/Atom}"
@@ -264,3 +265,89 @@ def test_a_control_character_in_a_commit_message_leaves_the_feed_readable(repo: 
     assert built.returncode == 0, built.output
     entry = feed(built, "drafts/roads/feed.xml").find(f"{A}entry")
     assert entry is not None and entry.findtext(f"{A}summary") == "Scope[0m of roads"
+
+
+# A draft with a Kazakh version --------------------------------------------------------
+
+KK_1 = "### 1-бап. Нысана\n\n1. Су қорғалады.\n\n### 2-бап. Мерзімдер\n\n1. Мерзімі 20 күн.\n"
+KK_2 = KK_1.replace("Су қорғалады.", "Су заңмен қорғалады.")
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Build]:
+    """An English site with a Russian draft that gains a Kazakh version at its third commit;
+    later commits change the Russian text only, the Kazakh only, and the stage."""
+    repo = Repo(tmp_path_factory.mktemp("feeds-kk") / "project")
+    config = repo.root / "mkdocs.yml"
+    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(), encoding="utf-8")
+    window = {"opens": "2026-01-10", "closes": "2026-01-12"}
+    shas = {
+        "initiated": revise(
+            repo, "Первая редакция", ru=russian(RU_1, stage="initiated", discussion=None)
+        ),
+        "discussion": revise(repo, "Вынесение на обсуждение", ru=russian(RU_2, discussion=window)),
+        "kazakh": revise(repo, "Текст на казахском языке", kk=kazakh(KK_1, title="Су туралы")),
+    }
+    repo.clock += 30 * 86_400  # after the window closed: no rule is broken
+    shas["russian"] = revise(repo, "Статья 1: охрана законом", ru=russian(RU_3, discussion=window))
+    shas["kk-text"] = revise(repo, "Казахский текст статьи 1", kk=kazakh(KK_2, title="Су туралы"))
+    shas["revision"] = revise(
+        repo, "Доработка", ru=russian(RU_3, stage="revision", discussion=window)
+    )
+    built = repo.build()
+    assert built.returncode == 0, built.output
+    return shas, built
+
+
+def test_a_language_version_has_its_own_feed_in_its_language(
+    bilingual: tuple[dict[str, str], Build],
+) -> None:
+    """/drafts/<slug>/kk/feed.xml follows the Kazakh text: its title, Lawtrail's words in
+    Kazakh (on an English site too), the commits since it exists that changed its text or
+    moved the stage, each linking to its Kazakh pages; the messages stay Russian."""
+    shas, built = bilingual
+    root = feed(built, "drafts/fees/kk/feed.xml")
+    assert root.get(LANG) == "kk"
+    assert root.findtext(f"{A}title") == "Су туралы" and root.find(f"{A}title").get(LANG) == "kk"
+    assert root.findtext(f"{A}author/{A}name") == "Министерство водных ресурсов"
+    assert root.find(f"{A}author").get(LANG) == "ru"  # the Kazakh text names none of its own
+    follows = root.find(f"{A}link[@rel='alternate']")
+    assert follows is not None and follows.get("href") == f"{SITE_URL}drafts/fees/kk/"
+    entries = root.findall(f"{A}entry")
+    # Not the commits before the Kazakh text existed, nor one that changed only the Russian.
+    assert [e.findtext(f"{A}title") for e in entries] == [
+        "Доработка",
+        "Казахский текст статьи 1",
+        "Текст на казахском языке",
+    ]
+    for entry in entries:
+        assert entry.get(LANG) == "ru"
+        content = entry.find(f"{A}content")
+        assert content.get(LANG) == "kk" and "редакция" in content.text
+        for link in entry.findall(f"{A}link"):
+            assert link.get("hreflang") == "kk" and link.get(LANG) == "kk"
+            assert (
+                "/drafts/fees/kk/" in link.get("href")
+                and built_file(built, link.get("href")).is_file()
+            )
+    assert entries[0].find(f"{A}category").get("label") == "Пысықталуда"
+    redline = entries[1].find(f"{A}link[@rel='related']")
+    step = f"{shas['kazakh'][:10]}..{shas['kk-text'][:10]}"
+    assert (
+        redline is not None and redline.get("href") == f"{SITE_URL}drafts/fees/kk/compare/{step}/"
+    )
+
+
+def test_each_version_advertises_its_own_feed(bilingual: tuple[dict[str, str], Build]) -> None:
+    """The Kazakh text's page offers the Kazakh feed, the Russian text's the Russian one; the
+    draft.md feed and the site's keep every revision and lead to the Russian pages."""
+    shas, built = bilingual
+    kk = built.html("drafts/fees/kk/").select('head link[type="application/atom+xml"]')
+    assert [link["href"] for link in kk] == ["feed.xml", "../../../feed.xml"]
+    ru = built.html("drafts/fees/").select('head link[type="application/atom+xml"]')
+    assert [link["href"] for link in ru] == ["feed.xml", "../../feed.xml"]
+    primary = feed(built, "drafts/fees/feed.xml").findall(f"{A}entry")
+    assert len(primary) == len(shas)
+    for path in ("drafts/fees/feed.xml", "feed.xml"):
+        for link in feed(built, path).iter(f"{A}link"):
+            assert "/kk/" not in link.get("href")

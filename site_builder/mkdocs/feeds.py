@@ -11,7 +11,7 @@ from itertools import chain
 from typing import Any
 
 from site_builder.atom import write_atom
-from site_builder.feeds import draft_entries, draft_feed, site_feed
+from site_builder.feeds import draft_entries, draft_feed, feed_language, feed_versions, site_feed
 from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.render import Published
 from site_builder.urls import SITE_FEED, draft_feed_path, url_of
@@ -32,11 +32,17 @@ def feed_files(
     files: dict[str, bytes] = {}
     entries = []
     for published in drafts:
-        found = draft_entries(published, site.steps(published))
-        entries.append(found)
-        feed = draft_feed(published, found, site.language)
-        if feed is not None:
-            files[feed.path] = write_atom(feed, absolute, site.language, site.stage_label)
+        steps = site.steps(published)
+        listed = site.listed_language(published)
+        for version in feed_versions(published):
+            found = draft_entries(published, steps, version)
+            if version == listed:  # the site's feed follows the text its index lists
+                entries.append(found)
+            words = feed_language(version, site.language)
+            feed = draft_feed(published, found, words, version)
+            if feed is not None:
+                labels = site if words == site.language else site.speaking(words)
+                files[feed.path] = write_atom(feed, absolute, words, labels.stage_label)
     every = site_feed(chain.from_iterable(entries), site_name, site.language)
     if every is not None:
         files[every.path] = write_atom(every, absolute, site.language, site.stage_label)
@@ -52,7 +58,7 @@ def advertise(specs: Iterable[PageSpec], written: set[str], site: SiteContext) -
     for spec in specs:
         feeds: list[dict[str, Any]] = []
         if spec.template == "lawtrail/draft.html":
-            own = draft_feed_path(spec.data["draft"]["slug"])
+            own = draft_feed_path(spec.data["draft"]["slug"], spec.data.get("version"))
             if own in written:
                 feeds.append({"url": own, "title": _("Follow this draft (Atom feed)")})
         if spec.template in ("lawtrail/draft.html", "lawtrail/index.html") and SITE_FEED in written:

@@ -436,7 +436,48 @@ def test_the_comment_widget_speaks_the_site_language(browser: Any, served: tuple
     assert days == expected % {"count": count}
     body_error = page.locator("#lt-c-body-error").inner_text()
     assert body_error == tr.gettext("Write your comment before sending.")
+    # The script's plural forms are the catalog's: 1, 2, 5 and 21 as the language says them.
+    singular, plural = "%(count)d day left, today included", "%(count)d days left, today included"
+    counts = [1, 2, 5, 21]
+    said = page.evaluate(
+        "([one, other, counts]) => counts.map(c => window.lawtrail.n(one, other, c))",
+        [singular, plural, counts],
+    )
+    assert said == [tr.ngettext(singular, plural, c) % {"count": c} for c in counts]
     page.close()
+
+
+def test_the_form_shows_the_intakes_refusal_in_the_sites_language(
+    browser: Any, sample: Sample, tmp_path: Path
+) -> None:
+    """A reader whose browser asks for English, on a ru or kk site: the intake's refusal
+    the form shows is in the site's language (the widget asks for it), not the browser's."""
+    from tests.test_server import Server
+
+    if date.today() > date(2035, 12, 31):
+        pytest.skip("the sample draft's discussion window has closed")
+    language = sample.language
+    project = sample.build.site.parent
+    server = Server(
+        project, tmp_path / "spool", workers=1, LAWTRAIL_SITE_DIR=str(sample.build.site)
+    )
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/drafts/open-budget-data/")
+        assert page.evaluate("() => navigator.language") == "en-US"
+        page.wait_for_selector(".lt-cbtn")
+        page.locator(".lt-cbtn").first.click()
+        page.fill("#lt-c-body", "Мерзім тым ұзақ\u0007")
+        page.check("#lt-c-consent")
+        page.locator(".lt-form-submit").click()
+        status = page.wait_for_selector(".lt-form-status--error").inner_text()
+    finally:
+        context.close()
+        server.kill()
+    refusal = translations(language).gettext("%(field)s: control character %(char)s is not allowed")
+    assert (refusal % {"field": "F", "char": "U+0007"}).removeprefix("F: ") in status
+    assert english_left([status], english_phrases(language)) == []
 
 
 def test_the_default_nav_title_is_translated_and_a_custom_one_kept(sample: Sample) -> None:

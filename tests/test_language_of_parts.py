@@ -146,7 +146,7 @@ def test_an_agencys_name_carries_its_drafts_language(sample: Build) -> None:
         for a in index.select(".lt-filters a")
     }
     assert filters[ministry] == "ru" and filters["Ministry of Finance"] is None
-    agency = index.select_one(f'.lt-card a[href*="agency/"][lang="ru"]')
+    agency = index.select_one('.lt-card a[href*="agency/"][lang="ru"]')
     assert agency is not None and agency.get_text(strip=True) == ministry
     heading = sample.html(str(agency["href"])).select_one("h1")
     assert heading is not None and heading.get("lang") == "ru"

@@ -7,7 +7,7 @@
 import { field, length, resetForm, value } from "./form.js";
 import { highlight } from "./quote.js";
 import { quoteError } from "./quoting.js";
-import { n, t } from "./i18n.js";
+import { language, n, t } from "./i18n.js";
 import { KEPT, MESSAGES, ui } from "./state.js";
 import { clearDraft } from "./storage.js";
 
@@ -156,7 +156,7 @@ function send(payload) {
   var current = ui;
   fetch(intakeUrl() + "/reviews", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "Accept-Language": language() },
     body: JSON.stringify(payload),
     credentials: "omit",
     signal: controller ? controller.signal : undefined

@@ -12,3 +12,9 @@ export function t(msgid, params) {
 export function n(singular, plural, count, params) {
   return window.lawtrail.n(singular, plural, count, params);
 }
+
+/* The site's language: the intake's messages the form shows are asked for in it, not in
+   the browser's (a Kazakh page on a phone set to Russian or English). */
+export function language() {
+  return window.lawtrail.lang || document.documentElement.lang || "en";
+}

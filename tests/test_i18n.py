@@ -281,6 +281,7 @@ def test_no_english_is_left_on_any_page(sample: Sample) -> None:
     phrases = english_phrases(language)
     assert "Comments and answers" in phrases and "In public discussion" in phrases
     assert "Made with" in phrases and "Page not found" in phrases
+    assert "Switch to the dark palette" in phrases  # the sample mkdocs.yml's toggle
     pages = sorted(sample.build.site.rglob("*.html"))
     assert len(pages) > 20
     left: list[str] = []

@@ -33,7 +33,7 @@ from site_builder.discussion import Discussion, gather
 from site_builder.drafts import Draft, DraftError, load_drafts
 from site_builder.glossary import GlossaryError, load_glossary
 from site_builder.history import HistoryError, read_history
-from site_builder.i18n import CatalogError, format_day, script_messages, shipped, translations
+from site_builder.i18n import N_, CatalogError, format_day, script_messages, shipped, translations
 from site_builder.mkdocs.config import LawtrailConfig, to_options
 from site_builder.mkdocs.feeds import advertise, feed_files
 from site_builder.mkdocs.nav import slim_nav
@@ -74,6 +74,9 @@ MODULES = tuple(
 )
 # The page script's messages in the site's language, from the same catalog as the pages'.
 MESSAGES = "assets/lawtrail/i18n/{language}.js"
+# The names of the palette toggle that the sample mkdocs.yml gives (Material has no words
+# of its own for them): translated like the default nav title; a site's own are kept.
+PALETTE_NAMES = (N_("Switch to the dark palette"), N_("Switch to the light palette"))
 
 
 class LawtrailPlugin(BasePlugin[LawtrailConfig]):
@@ -145,6 +148,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         except CatalogError as err:
             raise PluginError(str(err)) from err
         config.extra_javascript.append(MESSAGES.format(language=shipped(self.language)))
+        _translate_palette(config.theme.get("palette"), translations(self.language).gettext)
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             target.append(asset)
@@ -382,6 +386,15 @@ def _script_messages(language: str) -> tuple[str, str]:
     sources = [*assets.glob("*.js"), *(assets / "comment").glob("*.js")]
     data = json.dumps(script_messages(language, sources), ensure_ascii=False, sort_keys=True)
     return MESSAGES.format(language=shipped(language)), f"window.lawtrailMessages = {data};\n"
+
+
+def _translate_palette(palette: Any, gettext: Any) -> None:
+    """Say the palette toggle's names in the site's language where they are Lawtrail's
+    messages (`PALETTE_NAMES`, the sample's); other names are the site's words."""
+    for scheme in palette if isinstance(palette, list) else [palette]:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name") in PALETTE_NAMES:
+            toggle["name"] = gettext(toggle["name"])
 
 
 def _module_script(path: str) -> ExtraScriptValue:

@@ -89,6 +89,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "review": f"/drafts/fees/reviews/{RID}/",
         "accountability": "/accountability/",
         "track": f"/track/?id={RID}",
+        # What the intake serves, with status 404, for an address with no page.
+        "missing": "/drafts/fees/no-such-page/",
     }
     urls = {lang: s.url for lang, s in servers.items()}
     yield {"urls": urls, "pages": pages, "sites": built_sites}

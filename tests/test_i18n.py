@@ -344,6 +344,35 @@ def test_draft_parts_carry_the_drafts_language(sample: Sample) -> None:
     assert tocs and all(toc.get("lang") == "en" for toc in tocs)
 
 
+def test_no_english_is_left_in_the_feeds(sample: Sample) -> None:
+    """Every feed of the sample site built in ru or kk says Lawtrail's words (its title and
+    subtitle, each entry's content, links' titles, stage labels) in the feed's language."""
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    language = sample.language
+    phrases = english_phrases(language)
+    feeds = sorted(sample.build.site.rglob("feed.xml"))
+    assert len(feeds) >= 4  # the site's, one per draft, the Kazakh version's
+    left: list[str] = []
+    for path in feeds:
+        root = ET.fromstring(path.read_bytes())
+        texts: list[str] = []
+
+        def walk(node: ET.Element, current: str | None) -> None:
+            here = node.get(xml_lang) or current
+            if here == root.get(xml_lang):
+                texts.extend(node.get(name) or "" for name in ("title", "label"))
+                # An entry's content is HTML: its words, not its tags.
+                texts.append(re.sub(r"<[^>]+>", " ", node.text or ""))
+            for child in node:
+                walk(child, here)
+
+        walk(root, None)
+        feed_phrases = phrases if root.get(xml_lang) == language else english_phrases("kk")
+        found = english_left(texts, feed_phrases)
+        left.extend(f"{path.relative_to(sample.build.site)}: {f}" for f in found)
+    assert left == []
+
+
 def test_a_bilingual_draft_is_listed_in_the_sites_language(sample: Sample) -> None:
     """The Russian draft with a Kazakh version is listed by its Kazakh text on a kk site
     (its card, the nav, the comments and accountability pages, the site's feed) and by its

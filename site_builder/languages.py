@@ -12,15 +12,25 @@ from __future__ import annotations
 
 from itertools import zip_longest
 
+from babel import Locale, UnknownLocaleError
+
 from site_builder.structure import Outline
 
-# What the language switch shows: each language in its own words.
+# What the language switch shows: each language in its own words, as its readers name it
+# on a switch; other languages by the Unicode CLDR's name ("O‘zbek" for uz).
 LANGUAGE_NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 
 
 def language_name(code: str) -> str:
     """A language's name in that language ("Қазақша" for kk); unknown codes as they are."""
-    return LANGUAGE_NAMES.get(code) or LANGUAGE_NAMES.get(code.split("-")[0]) or code
+    known = LANGUAGE_NAMES.get(code) or LANGUAGE_NAMES.get(code.split("-")[0])
+    if known:
+        return known
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
 
 
 def structure_difference(primary: Outline, other: Outline, primary_source: str) -> str | None:

@@ -452,3 +452,15 @@ def test_the_intake_takes_a_language_at_a_stage_move(repo: Repo) -> None:
             _submission(move, "15 рабочих дней", language="kk"), corpus, now, "20260301-aaaaaaaaab"
         )
     assert caught.value.code == "quote_not_found"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"), ("uz", "O‘zbek"), ("zz", "zz")],
+)
+def test_the_switch_names_each_language_in_its_own_words(code: str, name: str) -> None:
+    """A version in a language Lawtrail does not list (a translator's draft.uz.md) is named
+    on the switch as its readers write it, from Unicode's data; an unknown code as it is."""
+    from site_builder.languages import language_name
+
+    assert language_name(code) == name

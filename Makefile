@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## site: build the site from drafts/ into site/
+## site: build the site from drafts/ into site/, its addresses (feeds, sitemap) on HOST:PORT
 site: $(STAMP)
-	$(BIN)/mkdocs build --clean --site-dir site
+	LAWTRAIL_SITE_URL=$${LAWTRAIL_SITE_URL:-http://$(HOST):$(PORT)/} \
+	  $(BIN)/mkdocs build --clean --site-dir site
 
 ## run: build the site and serve it with the comment intake on http://127.0.0.1:8000/
 run: site

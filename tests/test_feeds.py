@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from site_builder.urls import SITE_FEED, draft_feed_path
 from tests.conftest import Build, Repo, draft
+from tests.test_doc_commands import checkout
 from tests.test_languages import kazakh, revise
 
 SITE_URL = "https://drafts.example.org/consult/"
@@ -351,3 +353,19 @@ def test_each_version_advertises_its_own_feed(bilingual: tuple[dict[str, str], B
     for path in ("drafts/fees/feed.xml", "feed.xml"):
         for link in feed(built, path).iter(f"{A}link"):
             assert "/kk/" not in link.get("href")
+
+
+def test_make_run_writes_the_address_it_serves_on_into_feeds_and_sitemap(tmp_path: Path) -> None:
+    """The sample's absolute links (feeds, sitemap) name the port `make run` serves on,
+    not a fixed one: followed from a reader's feed reader, they must lead to the site."""
+    clone = checkout(tmp_path / "clone")  # with this work tree's changes, set up
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWTRAIL_")}
+    done = subprocess.run(
+        ["make", "site", "PORT=8123"], cwd=clone, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = clone / "site"
+    for name in ("feed.xml", "sitemap.xml", "drafts/open-budget-data/feed.xml"):
+        text = (site / name).read_text(encoding="utf-8")
+        assert "http://127.0.0.1:8123/" in text, name
+        assert ":8000/" not in text, name

@@ -78,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("tracking")
     repo = Repo(root / "project")
     yml = repo.root / "mkdocs.yml"
-    # The configured site_url names port 8000, as the sample's does; the server runs on
+    # The configured site_url names port 8000, as the sample's default does; the server runs on
     # another port, which status answers must follow.
     text = yml.read_text().replace(
         "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"

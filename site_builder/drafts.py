@@ -123,6 +123,7 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
              "option 'drafts_dir' in mkdocs.yml."]
         )  # fmt: skip
     drafts: list[Draft] = []
+    present: set[str] = set()
     errors: list[str] = []
     warnings: list[str] = []
     for folder in sorted(p for p in drafts_dir.iterdir() if p.is_dir()):
@@ -141,6 +142,7 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
                     f"{label}/{folder.name}: no draft.md in this folder; it is skipped."
                 )
             continue  # a removed draft: published from its history below
+        present.add(folder.name)  # in the work tree, whether its text loads or not
         try:
             draft, found, past = load_draft(folder, source, history.revisions.get(folder.name, []))
         except DraftError as err:
@@ -149,7 +151,6 @@ def load_drafts(drafts_dir: Path, history: History, label: str) -> tuple[list[Dr
         draft.removals = history.removals.get(folder.name, [])
         drafts.append(draft)
         warnings.extend([*found, *past])
-    present = {draft.slug for draft in drafts}
     for slug, revisions in history.revisions.items():
         if slug not in present and SLUG.match(slug):
             draft = _removed_draft(slug, f"{label}/{slug}/draft.md", revisions, history, warnings)

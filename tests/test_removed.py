@@ -188,3 +188,14 @@ def test_a_draft_added_again_continues_its_history(tmp_path: Path) -> None:
     redline = built.html(f"drafts/wells/compare/{first[:10]}..{again[:10]}/")
     assert [i.get_text() for i in redline.select(".lt-rl ins")] == ["deep "]
     assert page.select("[data-lt-intake]")  # open for comments again
+
+
+def test_a_draft_committed_broken_is_named_as_it_is_not_as_removed(repo: Repo) -> None:
+    """A draft still in its folder whose committed text is broken fails the build with its
+    own error, once; it is not mistaken for a removed draft published from history."""
+    repo.revise("wells", draft(BODY, stage="dicussion"))
+    built = repo.build()
+    assert built.returncode != 0
+    assert "'dicussion'" in built.output
+    assert "removed draft" not in built.output
+    assert built.output.count("'dicussion'") == 1, built.output

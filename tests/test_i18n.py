@@ -185,6 +185,35 @@ def test_api_errors_speak_the_readers_language(tmp_path: Path) -> None:
     assert {a["field"] for a in answers.values()} == {"draft"}
 
 
+def test_an_invisible_character_is_named_without_english(tmp_path: Path) -> None:
+    """A refused bidi control is named by its code point in every language, and by its
+    English Unicode name only in English."""
+    repo = Repo(tmp_path / "project")
+    sha = repo.revise(
+        "fees",
+        draft(
+            "### Article 1. Scope\n\n1. The operator shall publish.\n",
+            stage="discussion",
+            discussion={"opens": "2026-01-01", "closes": "2099-12-31"},
+        ),
+    )
+    app = create_app({"REPO": str(repo.root), "SPOOL_DIR": str(tmp_path / "spool")})
+    review = {
+        "draft": "fees",
+        "revision": sha,
+        "author": {"name": "evil\u202eexe.txt"},
+        "comments": [{"target": {"eid": "art_1"}, "body": "Fine."}],
+    }
+    for language in ("en", "ru", "kk"):
+        answer = app.test_client().post(
+            "/api/v1/reviews", json=review, headers={"Accept-Language": language}
+        )
+        error = answer.get_json()["error"]
+        assert (answer.status_code, error["code"]) == (422, "invalid_character")
+        assert "U+202E" in error["message"]
+        assert ("RIGHT-TO-LEFT OVERRIDE" in error["message"]) == (language == "en")
+
+
 # No English left ------------------------------------------------------------------------
 
 

@@ -243,6 +243,27 @@ def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path,
     }
 
 
+def test_text_pasted_with_invisible_hyphens_is_sent(
+    page: Any, served: tuple[str, Path, str]
+) -> None:
+    """Soft hyphens and zero-width spaces that copied text carries never cost the reader a
+    refusal: the widget sends the words as they look."""
+    url, _, _ = served
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r) if r.method == "POST" else None)
+    page.goto(url + "/drafts/fees/")
+    page.wait_for_selector(".lt-text[data-lt-comments]")
+    page.click('button.lt-cbtn[data-lt-target="art_2"]')
+    page.fill("#lt-c-body", "Pub\u00adlic con\u00adsul\u00adta\u200btion mat\ufeffters.")
+    page.fill("#lt-c-name", "Ann\u2060 Citizen")
+    page.check("#lt-c-consent")
+    page.click(".lt-form-submit")
+    page.wait_for_selector("strong.lt-tracking")
+    payload = json.loads(sent[-1].post_data)
+    assert payload["comments"][0]["body"] == "Public consultation matters."
+    assert payload["author"] == {"name": "Ann Citizen"}
+
+
 def test_elements_are_named_by_the_labels_the_builder_wrote(
     page: Any, served: tuple[str, Path, str]
 ) -> None:

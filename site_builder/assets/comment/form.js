@@ -81,9 +81,16 @@ export function field(name) {
   return ui.form.fields.namedItem(name);
 }
 
+/* Characters no reader sees that text copied from word processors and PDFs carries: soft
+   hyphens, zero-width spaces, word joiners, byte-order marks. The intake refuses invisible
+   characters in published text (it cannot tell these from ones that hide words), so they
+   are dropped here, which changes nothing the reader sees. Bidi controls are not: they
+   change how text reads, so the intake's refusal names them. */
+var UNSEEN = /[\u00AD\u200B\u2060\uFEFF]/g;
+
 export function value(name) {
   var input = field(name);
-  return input ? input.value.trim() : "";
+  return input ? input.value.replace(UNSEEN, "").trim() : "";
 }
 
 /* Open (or move) the form for an element; `found` carries a quote when words were

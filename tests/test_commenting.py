@@ -218,20 +218,27 @@ def test_reading_with_javascript_off_shows_no_broken_form(
     context.close()
 
 
-def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path, str]) -> None:
-    """The widget sends exactly the contract's JSON, with no cookie and no unknown field."""
-    url, _, sha = served
+def post_from_form(page: Any, url: str, target: str, fields: dict[str, str]) -> Any:
+    """Open the draft at `url`, fill the form on element `target` (`fields` by input name),
+    send it, and return the request the page made once the tracking number shows."""
     sent: list[Any] = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" else None)
-    page.goto(url + "/drafts/fees/")
+    page.goto(url)
     page.wait_for_selector(".lt-text[data-lt-comments]")
-    page.click('button.lt-cbtn[data-lt-target="art_2"]')
-    page.fill("#lt-c-body", "Article-level comment.")
-    page.fill("#lt-c-email", "ann@example.org")
+    page.click(f'button.lt-cbtn[data-lt-target="{target}"]')
+    for name, text in fields.items():
+        page.fill(f"#lt-c-{name}", text)
     page.check("#lt-c-consent")
     page.click(".lt-form-submit")
     page.wait_for_selector("strong.lt-tracking")
-    request = sent[-1]
+    return sent[-1]
+
+
+def test_the_page_posts_json_without_cookies(page: Any, served: tuple[str, Path, str]) -> None:
+    """The widget sends exactly the contract's JSON, with no cookie and no unknown field."""
+    url, _, sha = served
+    fields = {"body": "Article-level comment.", "email": "ann@example.org"}
+    request = post_from_form(page, url + "/drafts/fees/", "art_2", fields)
     assert "cookie" not in request.headers
     assert request.headers["content-type"].startswith("application/json")
     assert json.loads(request.post_data) == {
@@ -249,17 +256,11 @@ def test_text_pasted_with_invisible_hyphens_is_sent(
     """Soft hyphens and zero-width spaces that copied text carries never cost the reader a
     refusal: the widget sends the words as they look."""
     url, _, _ = served
-    sent: list[Any] = []
-    page.on("request", lambda r: sent.append(r) if r.method == "POST" else None)
-    page.goto(url + "/drafts/fees/")
-    page.wait_for_selector(".lt-text[data-lt-comments]")
-    page.click('button.lt-cbtn[data-lt-target="art_2"]')
-    page.fill("#lt-c-body", "Pub\u00adlic con\u00adsul\u00adta\u200btion mat\ufeffters.")
-    page.fill("#lt-c-name", "Ann\u2060 Citizen")
-    page.check("#lt-c-consent")
-    page.click(".lt-form-submit")
-    page.wait_for_selector("strong.lt-tracking")
-    payload = json.loads(sent[-1].post_data)
+    fields = {
+        "body": "Pub\u00adlic con\u00adsul\u00adta\u200btion mat\ufeffters.",
+        "name": "Ann\u2060 Citizen",
+    }
+    payload = json.loads(post_from_form(page, url + "/drafts/fees/", "art_2", fields).post_data)
     assert payload["comments"][0]["body"] == "Public consultation matters."
     assert payload["author"] == {"name": "Ann Citizen"}
 

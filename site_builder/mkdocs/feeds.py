@@ -12,7 +12,8 @@ from typing import Any
 
 from site_builder.atom import write_atom
 from site_builder.feeds import draft_entries, draft_feed, feed_language, feed_versions, site_feed
-from site_builder.mkdocs.pages import PageSpec, SiteContext
+from site_builder.mkdocs.context import PageSpec, SiteContext
+from site_builder.mkdocs.indexes import listed_language
 from site_builder.render import Published
 from site_builder.urls import SITE_FEED, draft_feed_path, url_of
 
@@ -33,7 +34,7 @@ def feed_files(
     entries = []
     for published in drafts:
         steps = site.steps(published)
-        listed = site.listed_language(published)
+        listed = listed_language(site, published)
         for version in feed_versions(published):
             found = draft_entries(published, steps, version)
             if version == listed:  # the site's feed follows the text its index lists

@@ -35,9 +35,11 @@ from site_builder.glossary import GlossaryError, load_glossary
 from site_builder.history import HistoryError, read_history
 from site_builder.i18n import N_, CatalogError, format_day, script_messages, shipped, translations
 from site_builder.mkdocs.config import LawtrailConfig, to_options
+from site_builder.mkdocs.context import PageSpec, SiteContext
+from site_builder.mkdocs.draft_pages import draft_specs
 from site_builder.mkdocs.feeds import advertise, feed_files
+from site_builder.mkdocs.indexes import filters, index_specs, listed_language, ordered
 from site_builder.mkdocs.nav import slim_nav
-from site_builder.mkdocs.pages import PageSpec, SiteContext
 from site_builder.mkdocs.privacy import keep_readers_private
 from site_builder.mkdocs.record import record_specs
 from site_builder.mkdocs.tracking import tracking_specs
@@ -194,8 +196,9 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         threads = {slug: d.by_element for slug, d in discussions.items()}
         self.specs = {}
         self._slim_navs = {}
-        self.filters = self.site.filters(self.published)
-        specs = self.site.specs(self.published, self.options.home, threads)
+        self.filters = filters(self.site, self.published)
+        specs = index_specs(self.site, self.published, self.options.home)
+        specs += draft_specs(self.site, self.published, threads)
         specs += record_specs(self.site, self.published, discussions)
         specs += tracking_specs(self.site, self.published)
         for spec in specs:
@@ -351,7 +354,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
         index: list[Any] = []
         # Each draft by its text in the site's language, where it has a version in it.
         listed = {
-            p.draft.slug: draft_src(p.draft.slug, self.site.listed_language(p))
+            p.draft.slug: draft_src(p.draft.slug, listed_language(self.site, p))
             for p in self.published
         }
         if nav is None:
@@ -366,7 +369,7 @@ class LawtrailPlugin(BasePlugin[LawtrailConfig]):
             nav = nest_paths(
                 f.src_uri for f in pages if f.inclusion.is_in_nav() and f.src_uri not in drafts
             )
-        entries = [self.specs[listed[p.draft.slug]] for p in self.site.ordered(self.published)]
+        entries = [self.specs[listed[p.draft.slug]] for p in ordered(self.site, self.published)]
         if entries:
             # The default title is a msgid ("Drafts"); a title of the site's own is kept.
             title = self.site.gettext(self.options.nav_title)

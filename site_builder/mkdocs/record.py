@@ -10,7 +10,8 @@ from typing import Any
 from site_builder.accountability import Figures, combine
 from site_builder.discussion import Discussion
 from site_builder.i18n import format_figure
-from site_builder.mkdocs.pages import PageSpec, SiteContext
+from site_builder.mkdocs.context import PageSpec, SiteContext
+from site_builder.mkdocs.indexes import agency_language, listing, ordered
 from site_builder.render import Published
 from site_builder.reviews import Copies, timestamp
 from site_builder.urls import ACCOUNTABILITY_SRC, comments_src, draft_src, review_src, revision_src
@@ -23,12 +24,12 @@ def record_specs(
     _ = site.gettext
     specs: list[PageSpec] = []
     rows = []
-    for published in site.ordered(drafts):
+    for published in ordered(site, drafts):
         slug = published.draft.slug
         discussion = discussions[slug]
         draft = {
             "slug": slug,
-            **site.listing(published),  # in the site's language where the draft has it
+            **listing(site, published),  # in the site's language where the draft has it
             "agency": published.draft.meta.agency,
             "agency_language": published.draft.meta.language,
             "comments_url": site.url(comments_src(slug)),
@@ -98,7 +99,7 @@ def _accountability(
         per_agency.append(
             {
                 "agency": agency,
-                "language": site.agency_language(members, agency),
+                "language": agency_language(site, members, agency),
                 "drafts": len(members),
                 **_figures(combine(parts), site.language),
             }

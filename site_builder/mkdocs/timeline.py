@@ -1,4 +1,4 @@
-"""A draft's timeline, and the discussion its banner states, from its lifecycle steps.
+"""A draft's timeline, and what its banner states (the discussion that ran, a removal).
 
 Each commit of `draft.md` is one step: a revision when it changed the text, and otherwise
 an event of its own (a stage moved, a window opened, extended or changed, details edited)
@@ -9,6 +9,7 @@ with its date and commit, never an empty redline. The window a banner states is 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from site_builder.drafts import Version
@@ -73,6 +74,30 @@ def timeline(
     return {"events": events, "steps": lifecycle}
 
 
+def held_view(held: Held) -> dict[str, Any]:
+    """The discussion that ran, as the banner states it."""
+    ended = held.ended
+    return {
+        "opens": held.window.opens.isoformat(),
+        "closes": held.window.closes.isoformat(),
+        "ended": ended.isoformat() if ended else None,
+        "unopened": ended is not None and ended < held.window.opens,
+        "reason": held.reason,
+    }
+
+
+def removal_view(removal: Removal, day: Callable[[datetime], str]) -> dict[str, str]:
+    """A deletion from the repository as the timeline and the banner show it, on the day
+    `day` gives its date."""
+    return {
+        "date": day(removal.date),
+        "sha": removal.sha,
+        "short": removal.short,
+        "author": removal.author,
+        "subject": removal.subject,
+    }
+
+
 def _stage_event(
     step: Step, change: str | None, shown: dict[str, Any], stage_label: Callable[[str], str]
 ) -> dict[str, Any]:
@@ -115,16 +140,4 @@ def _windows(step: Step) -> dict[str, str | None]:
         "closes": window.closes.isoformat() if window else None,
         "was_opens": was.opens.isoformat() if was else None,
         "was_closes": was.closes.isoformat() if was else None,
-    }
-
-
-def held_view(held: Held) -> dict[str, Any]:
-    """The discussion that ran, as the banner states it."""
-    ended = held.ended
-    return {
-        "opens": held.window.opens.isoformat(),
-        "closes": held.window.closes.isoformat(),
-        "ended": ended.isoformat() if ended else None,
-        "unopened": ended is not None and ended < held.window.opens,
-        "reason": held.reason,
     }

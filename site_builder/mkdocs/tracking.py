@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from site_builder.discussion import DISPOSITION_LABELS
-from site_builder.mkdocs.pages import PageSpec, SiteContext
+from site_builder.mkdocs.context import PageSpec, SiteContext
+from site_builder.mkdocs.indexes import listing, ordered
 from site_builder.render import Published
 from site_builder.urls import TRACK_SRC, UNBUILT_REVIEW_SRC, comments_src
 
@@ -33,10 +34,10 @@ def tracking_specs(site: SiteContext, drafts: Sequence[Published]) -> list[PageS
     listed = [
         {
             "slug": p.draft.slug,
-            **site.listing(p),  # in the site's language where the draft has it
+            **listing(site, p),  # in the site's language where the draft has it
             "comments_url": site.url(comments_src(p.draft.slug)),
         }
-        for p in site.ordered(drafts)
+        for p in ordered(site, drafts)
         if p.draft.meta.discussion is not None
     ]
     data: dict[str, Any] = {

@@ -27,6 +27,22 @@ from site_builder.urls import url_of
 Switch = Callable[[Callable[[str | None], str]], list[dict[str, Any]]]
 
 
+@dataclass(frozen=True)
+class LanguageVersion:
+    """One language version of a draft as each of its pages shows it."""
+
+    published: Published
+    language: str | None  # None: the primary text, draft.md
+    entry: dict[str, Any]  # the draft's index entry in this version's words: title, language
+    common: dict[str, Any]  # what every page of the version shows: the entry, the timeline
+    switch: Switch  # a page's links to the same page in the other language versions
+
+    @property
+    def slug(self) -> str:
+        """The draft's slug."""
+        return self.published.draft.slug
+
+
 @dataclass
 class PageSpec:
     """One generated page."""

@@ -20,7 +20,7 @@ from site_builder.ids import page_labels
 from site_builder.languages import language_name
 from site_builder.lifecycle import Problem
 from site_builder.limits import MAX_BODY
-from site_builder.mkdocs.context import PageSpec, SiteContext, Switch
+from site_builder.mkdocs.context import LanguageVersion, PageSpec, SiteContext, Switch
 from site_builder.mkdocs.indexes import language_entry, listed_language
 from site_builder.mkdocs.redirects import redirect_specs
 from site_builder.mkdocs.redlines import Redlines, redline_specs, redline_srcs
@@ -94,28 +94,23 @@ def _language_pages(
     _, current = published.editions(language)
     entry = language_entry(site, published, language)
     common = {"draft": entry, "timeline": _timeline(site, published, language)}
+    version = LanguageVersion(published, language, entry, common, switch)
     pages: list[PageSpec] = []
     if current is not None:
-        pages.append(_text_page(site, published, language, entry, common, current, threads, switch))
-    pages.extend(revision_specs(site, published, language, entry, common, switch))
+        pages.append(_text_page(site, version, current, threads))
+    pages.extend(revision_specs(site, version))
     if language is None:  # only draft.md's pages were ever published at a move's sha
         pages.extend(redirect_specs(site, published))
-    pages.extend(redline_specs(site, published, language, entry, common, switch, redlines))
+    pages.extend(redline_specs(site, version, redlines))
     return pages
 
 
 def _text_page(
-    site: SiteContext,
-    published: Published,
-    language: str | None,
-    entry: dict[str, Any],
-    common: dict[str, Any],
-    current: Edition,
-    threads: Threads | None,
-    switch: Switch,
+    site: SiteContext, version: LanguageVersion, current: Edition, threads: Threads | None
 ) -> PageSpec:
     """The current text of one language version, with the comments on its elements
     (the same in every language: the elements have the same eIds)."""
+    published, language, entry = version.published, version.language, version.entry
     draft = published.draft
     editions, _ = published.editions(language)
     spans = [(old, new) for old, new, kind in compares(editions) if kind == "span"]
@@ -137,7 +132,7 @@ def _text_page(
         search=True,
         toc_tokens=current.rendering.toc_tokens,
         data={
-            **common,
+            **version.common,
             "glossary": _glossary_list(published, language),
             "dirty": draft.dirty,
             "comments_url": site.url(comments_src(draft.slug)),
@@ -147,7 +142,7 @@ def _text_page(
             "first_to_latest": redline_url(site, draft.slug, *first_to_latest, language)
             if first_to_latest
             else None,
-            "languages": switch(partial(draft_src, draft.slug)),
+            "languages": version.switch(partial(draft_src, draft.slug)),
             "version": language,  # the language version it shows (None: draft.md)
         },
         updated=draft.latest.revision.date if draft.latest else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from site_builder.mkdocs.context import PageSpec, SiteContext, Switch
+from site_builder.mkdocs.context import LanguageVersion, PageSpec, SiteContext
 from site_builder.mkdocs.revisions import compares, redline_src, revision_view
 from site_builder.redline import Sides, count_words, redline, render_redline, summarize_changes
 from site_builder.render import Edition, Published
@@ -23,28 +23,13 @@ Redlines = dict[str | None, dict[tuple[str, str], str]]
 
 
 def redline_specs(
-    site: SiteContext,
-    published: Published,
-    language: str | None,
-    entry: dict[str, Any],
-    common: dict[str, Any],
-    switch: Switch,
-    redlines: Redlines,
+    site: SiteContext, version: LanguageVersion, redlines: Redlines
 ) -> list[PageSpec]:
-    """The redline pages of one language version (None: the primary).
-
-    Args:
-        site: the site the pages are built for.
-        published: the draft.
-        language: the language version.
-        entry: the draft's index entry in that version's words (its title).
-        common: the data every page of the version shows (the entry and the timeline).
-        switch: the links to a page in the other language versions.
-        redlines: every language version's redline pages (`redline_srcs`), for the switch.
-    """
-    slug = published.draft.slug
-    editions, _ = published.editions(language)
-    count = len(published.versions)
+    """The redline pages of one language version; `redlines` are every language version's
+    (`redline_srcs`), for the links to the same redline in the others."""
+    slug, language = version.slug, version.language
+    editions, _ = version.published.editions(language)
+    count = len(version.published.versions)
     _ = site.gettext
     pages: list[PageSpec] = []
     for old, new, kind in compares(editions):
@@ -70,17 +55,17 @@ def redline_specs(
                 src,
                 _("%(title)s — changes from revision %(old)d to %(new)d")
                 % {
-                    "title": entry["title"],
+                    "title": version.entry["title"],
                     "old": old.version.number,
                     "new": new.version.number,
                 },
                 "lawtrail/compare.html",
                 partial(_redline, old, new, sides),
                 data={
-                    **common,
+                    **version.common,
                     "old": revision_view(site, slug, old, None, count, language),
                     "new": revision_view(site, slug, new, None, count, language),
-                    "languages": switch(partial(_redline_in, redlines, (kind, shas[1]))),
+                    "languages": version.switch(partial(_redline_in, redlines, (kind, shas[1]))),
                 },
                 updated=new.version.revision.date,
                 nav_draft=draft_src(slug),

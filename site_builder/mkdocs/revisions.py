@@ -12,55 +12,39 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from site_builder.mkdocs.context import PageSpec, SiteContext, Switch
-from site_builder.render import Edition, Published, text_changes
+from site_builder.mkdocs.context import LanguageVersion, PageSpec, SiteContext
+from site_builder.render import Edition, text_changes
 from site_builder.urls import compare_src, draft_src, revision_src
 
 
-def revision_specs(
-    site: SiteContext,
-    published: Published,
-    language: str | None,
-    entry: dict[str, Any],
-    common: dict[str, Any],
-    switch: Switch,
-) -> list[PageSpec]:
-    """A page per committed edition of one language version (None: the primary).
-
-    Args:
-        site: the site the pages are built for.
-        published: the draft.
-        language: the language version.
-        entry: the draft's index entry in that version's words (its title and language).
-        common: the data every page of the version shows (the entry and the timeline).
-        switch: the links to a page in the other language versions.
-    """
-    slug = published.draft.slug
-    editions, _ = published.editions(language)
+def revision_specs(site: SiteContext, version: LanguageVersion) -> list[PageSpec]:
+    """A page per committed edition of one language version: the text as it was then."""
+    slug, language, entry = version.slug, version.language, version.entry
+    editions, _ = version.published.editions(language)
     previous = before(editions)
-    count = len(published.versions)
+    count = len(version.published.versions)
     _ = site.gettext
     pages: list[PageSpec] = []
     for edition in editions:
-        version = edition.version
-        assert version is not None
-        sha = version.revision.sha
+        committed = edition.version
+        assert committed is not None
+        sha = committed.revision.sha
         pages.append(
             PageSpec(
                 revision_src(slug, sha, language),
                 _("%(title)s — revision %(number)d")
-                % {"title": entry["title"], "number": version.number},
+                % {"title": entry["title"], "number": committed.number},
                 "lawtrail/revision.html",
                 partial(_edition_text, edition),
                 toc_tokens=edition.rendering.toc_tokens,
                 data={
-                    **common,
+                    **version.common,
                     "revision": revision_view(
-                        site, slug, edition, previous.get(version.number), count, language
+                        site, slug, edition, previous.get(committed.number), count, language
                     ),
-                    "languages": switch(partial(revision_src, slug, sha)),
+                    "languages": version.switch(partial(revision_src, slug, sha)),
                 },
-                updated=version.revision.date,
+                updated=committed.revision.date,
                 lang=site.text_lang(entry["language"]),
                 nav_draft=draft_src(slug),
             )

@@ -138,7 +138,11 @@ def _pair_similar(
     by_number = {clean_number(el.num): i for i, el in enumerate(old)}
     for j, element in enumerate(new):
         i = by_number.get(clean_number(element.num))
-        if i is not None and i not in taken and _similar(old_codes[i], new_codes[j]):
+        if (
+            i is not None
+            and i not in taken
+            and _same_provision(old[i], element, old_codes[i], new_codes[j])
+        ):
             accept(i, j)
     if len(old) == len(new):
         for j in range(len(new)):
@@ -173,6 +177,21 @@ def _pair_similar(
         if i not in taken and j not in pairs:
             accept(i, j)
     return {new[j].eid: old[i].eid for j, i in pairs.items()}
+
+
+def _same_provision(old: Element, new: Element, old_code: str, new_code: str) -> bool:
+    """Whether two elements with the same number are one provision edited: their words are
+    similar; or it is a unit whose title stayed while its text was rewritten under it; or
+    the old one held no words at all, a placeholder ("1. ...") that the text replaced, as
+    when a drafter fills in the skeleton of a new draft."""
+    if _similar(old_code, new_code):
+        return True
+    if (
+        old.heading
+        and " ".join(old.heading.split()).casefold() == " ".join(new.heading.split()).casefold()
+    ):
+        return True
+    return not any(char.isalpha() for char in old.body)
 
 
 def _similar(old: str, new: str) -> bool:

@@ -252,3 +252,24 @@ def test_at_a_terminal_it_asks_before_committing(repo: Repo) -> None:
     code, output = run_at_terminal(["drafts", "revise", "fees", "-m", "Definitions"], folder, "y")
     assert code == 0, output
     assert repo.git("log", "-1", "--format=%s") == "Definitions"
+
+
+def test_filling_in_a_new_drafts_skeleton_is_an_amendment(repo: Repo) -> None:
+    """The first real text of a draft `drafts new` started amends its skeleton's article:
+    the summary does not say the article was deleted and inserted again."""
+    identity = ["--by", "Dana Drafter", "--email", "dana@example.org"]
+    made = lawtrail(
+        repo, "drafts", "new", "wells", "--title", "Wells", "--agency", "Ministry", *identity
+    )
+    assert made.exit_code == 0, made.output
+    path = repo.root / "drafts" / "wells" / "draft.md"
+    text = path.read_text(encoding="utf-8")
+    assert "1. ...\n" in text  # the skeleton's placeholder paragraph
+    path.write_text(
+        text.replace("1. ...\n", "1. Every well is registered.\n\n2. Registration is free.\n"),
+        encoding="utf-8",
+    )
+    result = lawtrail(repo, "drafts", "revise", "wells", "-m", "First text", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"amended\s+Article 1 \(Purpose\)", result.output), result.output
+    assert "deleted" not in result.output and "inserted" not in result.output

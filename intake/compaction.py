@@ -205,22 +205,28 @@ class _Copier:
         self._parts, self._size = [], 0
 
 
-def _same_owner(fd: int, journal: os.stat_result, path: Path) -> None:
-    """Give the copy the journal's owner, group and mode: an operator who compacts as root
-    must not leave the intake, running as its own user, a journal it cannot open.
+def give_owner(target: int | Path, journal: os.stat_result, path: Path) -> None:
+    """Give a new file (a descriptor or a path) the journal's user and group, if they are
+    not ours: an operator who compacts as root must not leave the intake, running as its
+    own user, a file it cannot open. `path` names it in the error.
 
     Raises:
         SpoolError: the journal belongs to another user, whom only root can give a file to.
     """
     if (journal.st_uid, journal.st_gid) != (os.geteuid(), os.getegid()):
         try:
-            os.fchown(fd, journal.st_uid, journal.st_gid)
+            os.chown(target, journal.st_uid, journal.st_gid)
         except PermissionError:
             raise SpoolError(
-                f"Cannot compact {path}: it belongs to user {journal.st_uid}, and a copy made "
-                "by another user would lock the intake out of it. Run 'lawtrail spool "
+                f"Cannot compact {path}: the spool belongs to user {journal.st_uid}, and a file "
+                "made by another user would lock the intake out of it. Run 'lawtrail spool "
                 "compact' as that user (or as root); the spool was left as it was."
             ) from None
+
+
+def _same_owner(fd: int, journal: os.stat_result, path: Path) -> None:
+    """Give the copy the journal's owner, group and mode (`give_owner`)."""
+    give_owner(fd, journal, path)
     os.fchmod(fd, S_IMODE(journal.st_mode))
 
 

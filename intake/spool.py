@@ -25,6 +25,8 @@ Files in the spool directory, each journal with its `.sync` and `.flush` lock fi
     suspects.journal   `S` honeypot-tripped submissions, stored but never read back, and
                        once compacted only `{"id", "draft", "submitted"}` of each
     compaction.lock    held by the one process compacting; `<name>.compacting` is its copy
+    outcomes/          what became of each review compaction dropped, for its status, for
+                       ever: one `<YYYYMMDD>.jsonl` per day of receipt (`intake/outcomes.py`)
 
 A review is pending while it has no decision. Reviews and decisions share one journal, so
 one read in append order gives the state; nothing else (no folder of decision files) does.
@@ -32,7 +34,8 @@ one read in append order gives the state; nothing else (no folder of decision fi
 Compaction (`compact()`, `intake/compaction.py`) keeps the journals small: it drops the
 reviews decided before a cut-off day whose decision's commit is in git (a rejection whose
 count is not committed yet, or a merge on a branch the spool's git has not seen, stays),
-with their contact data. A honeypot catch received before it is cut to its tracking
+with their contact data, once their outcomes are durable in `outcomes/`, so that their
+status answers as before. A honeypot catch received before it is cut to its tracking
 number, draft and date, and kept for ever: its status answers "pending" as a real pending
 review's does, which stays until a moderator decides it, so a bot cannot tell it was
 caught. A pending review is never dropped, and the journals are replaced whole, never
@@ -56,6 +59,7 @@ import yaml
 from intake import compaction
 from intake.compaction import Compaction
 from intake.journal import Journal, SpoolError, StorageFull, StorageReadOnly, fsync_dir
+from intake.outcomes import FOLDER, Outcome, Outcomes
 from intake.records import (
     CONTACT,
     DECISION,
@@ -79,6 +83,7 @@ __all__ = [
     "Compaction",
     "Decided",
     "Group",
+    "Outcome",
     "Spool",
     "SpoolError",
     "StorageFull",
@@ -136,6 +141,7 @@ class Spool:
         )
         self._suspects = Journal(self.directory / "suspects.journal", self._suspected, min_free)
         self._journals = (self._reviews, self._suspects)
+        self._outcomes = Outcomes(self.directory / FOLDER)
         self._keys: dict[str, tuple[Review, str]] = {}
         os.register_at_fork(after_in_child=functools.partial(_after_fork, weakref.ref(self)))
         if (self.directory / _LEGACY_DECISIONS).is_dir():
@@ -221,6 +227,13 @@ class Spool:
         with self._reviews.reading():
             return self._state.decided.get(review_id)
 
+    def outcome(self, review_id: str) -> Outcome | None:
+        """What became of a review compaction dropped (`intake/outcomes.py`), or None.
+
+        Reads a file: call it only for a tracking number the journals do not hold.
+        """
+        return self._outcomes.find(review_id)
+
     def decisions(self) -> list[Decided]:
         """Every decision recorded, in the order the reviews were stored."""
         with self._reviews.reading():
@@ -291,7 +304,9 @@ class Spool:
             if legacy or orphans:  # first: killed before the reviews go, it drops them next
                 gone = compaction.keeps(CONTACT, legacy | orphans)
                 compaction.rewrite(self._contact_journal, gone)
-            if drop:
+            if drop:  # their outcomes durable first: killed between, the next run redoes both
+                kept = (Outcome.of(d) for d in old if d.review_id in drop)
+                self._outcomes.keep(kept, self._reviews.path)
                 kinds = REVIEW + WITH_CONTACT + DECISION + GROUP
                 compaction.rewrite(self._reviews, compaction.keeps(kinds, drop))
             if caught:

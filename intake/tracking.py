@@ -1,7 +1,8 @@
 """Where a submission stands, as `GET /api/v1/reviews/<id>` answers: pending, merged
 (published, with each comment's answer once given) or rejected (with the public reason).
 Never personal data: no contact, and an author's name only where the site shows it anyway
-(it does not show here).
+(it does not show here). A review compacted out of the spool answers as it did before, from
+the outcome compaction kept (`intake/outcomes.py`), and its merged file in git.
 
 The links point at the site the reader is on: `LAWTRAIL_SITE_URL` when it is set, else
 the request's own origin (its Host header; the `X-Forwarded-Proto` and `-Host` of proxies
@@ -15,6 +16,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
+from intake.spool import Outcome
 from intake.state import IntakeState
 from site_builder.ids import full_label
 from site_builder.review_schema import read_merged
@@ -50,20 +52,27 @@ def review_status(
         site: the site's address (`site_base`), for the links.
         language: the language of element labels.
     """
-    decided = intake.spool.decision(review_id)
-    if decided is not None and decided.decision.status == "rejected":
-        body: dict[str, Any] = {"id": review_id, "status": "rejected", "draft": decided.draft}
-        if decided.decision.reason:
-            body["reason"] = decided.decision.reason  # public: the record counts by reason
-        return body
-    review = intake.spool.get(review_id)
+    spool = intake.spool
+    decided, review = spool.decision(review_id), spool.get(review_id)
+    outcome: Outcome | None = None
+    if decided is not None:
+        outcome = Outcome.of(decided)
+    elif review is None:  # compacted out of the spool, its outcome is kept apart
+        outcome = spool.outcome(review_id)
+    if outcome is not None:
+        if outcome.status == "rejected":
+            body: dict[str, Any] = {"id": review_id, "status": "rejected", "draft": outcome.draft}
+            if outcome.reason:
+                body["reason"] = outcome.reason  # public: the record counts by reason
+            return body
+        # A campaign's copy was merged into the file of its first copy.
+        slug = review.draft if review is not None else outcome.draft
+        return _merged(intake, review_id, slug, outcome.into or review_id, site, language)
     # Git is the truth for merged: the spool learns of a merge only after its commit.
     slugs = [review.draft] if review is not None else sorted(intake.corpus.drafts)
     for slug in slugs:
-        if decided is not None or review_file(intake.drafts_dir, slug, review_id).is_file():
-            # A campaign's copy was merged into the file of its first copy.
-            into = decided.into if decided is not None and decided.into else review_id
-            return _merged(intake, review_id, slug, into, site, language)
+        if review_file(intake.drafts_dir, slug, review_id).is_file():
+            return _merged(intake, review_id, slug, review_id, site, language)
     if review is not None:
         submitted = timestamp(review.submitted)
         return {"id": review_id, "status": "pending", "draft": review.draft, "submitted": submitted}

@@ -450,8 +450,9 @@ def _run_as_nobody(directory: Path, number: int) -> None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can act as two users")
 def test_root_compacting_an_intakes_spool_leaves_it_the_intakes(repo: Repo) -> None:
-    """An operator who runs the compaction as root leaves each journal with its owner,
-    group and mode, so the intake, running as its own user, goes on saving."""
+    """An operator who runs the compaction as root leaves each journal, and the outcomes it
+    keeps, with the journal's owner, group and mode, so the intake, running as its own
+    user, goes on saving and compacting."""
     head = repo.git("rev-parse", "HEAD")
     folder = Path(tempfile.mkdtemp())
     try:
@@ -470,6 +471,10 @@ def test_root_compacting_an_intakes_spool_leaves_it_the_intakes(repo: Repo) -> N
         assert done.reviews == 1
         stat = journal.stat()
         assert (stat.st_uid, stat.st_gid, stat.st_mode & 0o777) == (NOBODY, NOBODY, 0o640)
+        outcomes = spool_dir / "outcomes"
+        for path, mode in ((outcomes, 0o750), (outcomes / "20260115.jsonl", 0o640)):
+            stat = path.stat()  # the intake rewrites them when it compacts next
+            assert (stat.st_uid, stat.st_gid, stat.st_mode & 0o777) == (NOBODY, NOBODY, mode)
         _run_as_nobody(spool_dir, 3)
         assert [r.id for r in Spool(spool_dir).pending()] == [review_id(2), review_id(3)]
     finally:

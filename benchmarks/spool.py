@@ -8,6 +8,8 @@ journals are written in the spool's own record format; the decisions' commit is 
 in a real git repository, which compaction asks (`git rev-list`). While it compacts,
 another thread saves reviews without pause, as intake workers would: the figures say how
 long a save waited, and those reviews are pending in both spools compared afterwards.
+Last, what compaction kept of the decided reviews for their status (`<spool>/outcomes/`, not
+read at start-up) and how long the status takes to find one there.
 
     .venv/bin/python benchmarks/spool.py [--pending 1000] [--decided 100000] [--runs 5]
 """
@@ -160,6 +162,25 @@ def journals(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.glob("*.journal"))
 
 
+def outcomes(directory: Path, decided: int) -> str:
+    """What compaction kept of the decided reviews for their status, and how long finding
+    one takes (median of 1,000 lookups of numbers spread over the history)."""
+    size = sum(p.stat().st_size for p in (directory / "outcomes").iterdir())
+    spool = Spool(directory)
+    numbers = range(10_000_000, 10_000_000 + decided, max(1, decided // 1000))
+    seconds = []
+    for number in numbers:
+        started = time.perf_counter()
+        found = spool.outcome(review(number).id)
+        seconds.append(time.perf_counter() - started)
+        assert found is not None and found.status == "merged", number
+    return (
+        f"outcomes kept for their status: {decided:,} in {size / 1e6:.1f} MB "
+        f"({size / decided:.0f} bytes each); finding one: "
+        f"{statistics.median(seconds) * 1e6:.0f} µs (median of {len(seconds):,})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pending", type=int, default=1000)
@@ -210,6 +231,7 @@ def main() -> None:
             f"= {compacted / alone_after:.2f}x the baseline (journals "
             f"{journals(grown) / 1e6:.2f} MB)"
         )
+        print(outcomes(grown, args.decided))
         ratio = compacted / alone_after
         verdict = "ok" if ratio <= TARGET_RATIO else "NOT FLAT"
         print(f"target: start-up after compaction <= {TARGET_RATIO}x the baseline: {verdict}")

@@ -78,6 +78,15 @@ def pending_review(spool: Spool, review_id: str) -> Review:
             "Copy one from 'lawtrail reviews list'."
         )
     review = spool.get(review_id)
+    kept = spool.outcome(review_id) if review is None else None
+    if kept is not None:
+        reason = f" ({kept.reason})" if kept.reason else ""
+        into = f" with its copies as review {kept.into}" if kept.into else ""
+        raise ModerationError(
+            f"Review {review_id} was {kept.status}{into}{reason} on {kept.date}; nothing to "
+            "do. Compaction has since dropped it from the spool, keeping only that outcome "
+            "(its status still answers it); a merged review's text is in git."
+        )
     if review is None:
         close = did_you_mean(review_id, [r.id for r in spool.pending()])
         raise ModerationError(

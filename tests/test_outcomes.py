@@ -134,6 +134,18 @@ def test_a_rejected_review_and_a_campaign_copy_answer_as_before_compaction(
     assert compacted.fresh == before
 
 
+def test_lawtrail_says_what_became_of_a_compacted_review(compacted: Compacted) -> None:
+    """A moderator who asks about a review compaction dropped learns its outcome from the
+    command, not that there is no such review."""
+    project, ids = compacted.project, compacted.ids
+    shown = project.lawtrail("reviews", "show", ids["rejected"])
+    assert shown.exit_code == 1
+    assert f"Review {ids['rejected']} was rejected (advertising) on" in shown.output
+    again = project.lawtrail("reviews", "merge", ids["copy"], "--by", "Mona Moderator")
+    assert again.exit_code == 1
+    assert f"was merged with its copies as review {ids['first copy']} on" in again.output
+
+
 def test_the_outcomes_kept_hold_no_contact_data_or_comment_text(compacted: Compacted) -> None:
     """What the spool keeps for ever of a compacted review is its tracking number, draft,
     status, decision day, a rejection's reason and the file a copy went into: no e-mail,

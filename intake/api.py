@@ -80,7 +80,8 @@ def submit_review() -> tuple[Response, int, dict[str, str]]:
             intake.spool.save(submission.review, submission.contact)
     except SpoolError as err:
         current_app.logger.error("spool refused a review: %s", err)
-        raise Rejection(err.code, _STORAGE_MESSAGES[err.code]) from err
+        message = _UNCONFIRMED if err.written else _STORAGE_MESSAGES[err.code]
+        raise Rejection(err.code, message) from err
     review_id = submission.review.id
     # What url_for("api.review_status") gives, without building a URL adapter per request.
     status_url = f"{request.script_root}{bp.url_prefix}/reviews/{review_id}"
@@ -231,6 +232,14 @@ _STORAGE_MESSAGES = {
         "Please try again later."
     ),
 }
+
+# When the review was written but its fdatasync failed, it may be kept after all: the reader
+# must not be told that nothing was stored. A copy sent again is grouped with it for
+# moderators (identical comments are), so sending it again is the safe advice.
+_UNCONFIRMED = N_(
+    "The comment service could not confirm that your comment was stored. Please send it "
+    "again later; if the first copy was kept, moderators see the two as one."
+)
 
 # What each refusal means over HTTP; anything not listed is a 422 (well-formed, but wrong).
 _STATUS = {

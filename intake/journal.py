@@ -66,9 +66,14 @@ _STATE = struct.Struct("<QQQQ")
 
 
 class SpoolError(Exception):
-    """The spool cannot store: disk full, read-only, removed, or a failed fsync."""
+    """The spool cannot store: disk full, read-only, removed, or a failed fsync.
+
+    `written` is True when the record was written whole but not made durable (its
+    fdatasync failed): it may be stored after all, so no one may be told it was not.
+    """
 
     code = "storage_unavailable"
+    written = False
 
 
 class StorageFull(SpoolError):
@@ -127,23 +132,40 @@ class Journal:
             SpoolError: it may not be stored (the message says what to fix).
         """
         record = encode(kind, data)
+        ticket = self._append_or_refuse(record)
         try:
-            self._sync(self._append(record))
+            self._sync(ticket)
+        except SpoolError as err:
+            err.written = True
+            raise
         except OSError as err:
-            if err.errno in _FULL:
-                raise StorageFull(
-                    f"Cannot store in {self.path}: the disk is full. Free disk space; the "
-                    "intake takes comments again by itself."
-                ) from err
-            if err.errno in _READ_ONLY:
-                raise StorageReadOnly(
-                    f"Cannot store in {self.path}: {err.strerror}. Make the spool directory "
-                    "writable (LAWTRAIL_SPOOL_DIR)."
-                ) from err
-            raise SpoolError(
-                f"Cannot store in {self.path}: {err.strerror or err}. "
-                "Free disk space or fix the spool directory, then retry."
-            ) from err
+            refusal = self._refusal(err)
+            refusal.written = True
+            raise refusal from err
+
+    def _append_or_refuse(self, record: bytes) -> _Ticket:
+        """`_append`, its OS errors turned into the refusals the intake answers with."""
+        try:
+            return self._append(record)
+        except OSError as err:
+            raise self._refusal(err) from err
+
+    def _refusal(self, err: OSError) -> SpoolError:
+        """The refusal an OS error on the journal means, saying what to fix."""
+        if err.errno in _FULL:
+            return StorageFull(
+                f"Cannot store in {self.path}: the disk is full. Free disk space; the "
+                "intake takes comments again by itself."
+            )
+        if err.errno in _READ_ONLY:
+            return StorageReadOnly(
+                f"Cannot store in {self.path}: {err.strerror}. Make the spool directory "
+                "writable (LAWTRAIL_SPOOL_DIR)."
+            )
+        return SpoolError(
+            f"Cannot store in {self.path}: {err.strerror or err}. "
+            "Free disk space or fix the spool directory, then retry."
+        )
 
     @contextmanager
     def reading(self) -> Iterator[None]:

@@ -79,10 +79,10 @@ def test_a_failed_fdatasync_answers_503_until_the_worker_starts_again(tmp_path: 
         assert status == 201, before
         (worker,) = children(server.process.pid)
         with failing_fdatasync(worker):
-            status, body = post(server.url, submission(sha, 2))
-            assert (status, body["error"]["code"]) == (503, "storage_unavailable"), body
-        status, body = post(server.url, submission(sha, 3))
-        assert (status, body["error"]["code"]) == (503, "storage_unavailable"), body
+            status, unsynced = post(server.url, submission(sha, 2))
+            assert (status, unsynced["error"]["code"]) == (503, "storage_unavailable"), unsynced
+        status, refused = post(server.url, submission(sha, 3))
+        assert (status, refused["error"]["code"]) == (503, "storage_unavailable"), refused
         assert health(server) == 503
 
         os.kill(worker, signal.SIGKILL)  # what a liveness probe failing on health leads to
@@ -94,3 +94,12 @@ def test_a_failed_fdatasync_answers_503_until_the_worker_starts_again(tmp_path: 
     stored = Spool(spool)
     assert stored.get(before["id"]) is not None and stored.get(after["id"]) is not None
     assert stored.pending()[0].id == before["id"]
+    # What each refusal told the reader is true: the review whose fdatasync failed was
+    # written whole and may be kept (here it was), so it was never called unstored; the one
+    # refused before it was written is not in the spool.
+    bodies = {review.comments[0].body for review in stored.pending()}
+    assert "could not confirm" in unsynced["error"]["message"]
+    assert "nothing was stored" not in unsynced["error"]["message"]
+    assert "Comment number 2." in bodies
+    assert "nothing was stored" in refused["error"]["message"]
+    assert "Comment number 3." not in bodies

@@ -252,7 +252,7 @@ HISTORY_SIZE = 4000  # reviews decided long ago, in the journal SIGKILL interrup
 SHARES = (0.1, 0.3, 0.5, 0.7, 0.9, 1.2)  # kill after these parts of its time
 
 
-def _compactor(spool_dir: Path, repo: Path) -> subprocess.Popen[str]:
+def compactor(spool_dir: Path, repo: Path) -> subprocess.Popen[str]:
     """A process that reads the spool, says so, then compacts it."""
     return subprocess.Popen(
         [sys.executable, "-c", COMPACTOR, str(spool_dir), str(repo)],
@@ -274,22 +274,22 @@ def test_sigkill_during_compaction_loses_no_acknowledged_review(tmp_path: Path, 
     write_history(origin, 2 * HISTORY, 50, head, RECENT)
     trial = tmp_path / "trial"
     shutil.copytree(origin, trial)
-    with _compactor(trial, repo.root) as compactor:
-        assert compactor.stdout is not None and compactor.stdout.readline() == "read\n"
+    with compactor(trial, repo.root) as process:
+        assert process.stdout is not None and process.stdout.readline() == "read\n"
         started = time.monotonic()
-        assert compactor.stdout.readline() == f"done {HISTORY_SIZE}\n"
+        assert process.stdout.readline() == f"done {HISTORY_SIZE}\n"
         span = time.monotonic() - started  # how long the compaction itself takes here
-    assert compactor.returncode == 0
+    assert process.returncode == 0
 
     for run, share in enumerate(SHARES):
         spool_dir = tmp_path / f"run-{run}"
         shutil.copytree(origin, spool_dir)
         writers = Writers(spool_dir, 1)
-        with _compactor(spool_dir, repo.root) as compactor:
+        with compactor(spool_dir, repo.root) as process:
             writers.wait_for(1)
-            assert compactor.stdout is not None and compactor.stdout.readline() == "read\n"
+            assert process.stdout is not None and process.stdout.readline() == "read\n"
             time.sleep(span * share)
-            compactor.send_signal(signal.SIGKILL)
+            process.send_signal(signal.SIGKILL)
         writers.wait_for(len(writers.acknowledged) + 1)  # it goes on after the kill
         acknowledged = writers.kill()
         spool = Spool(spool_dir)

@@ -29,7 +29,7 @@ from site_builder.reviews import Decision
 from tests.conftest import Repo
 from tests.test_campaigns import CAMPAIGN, flood, group_of
 from tests.test_cli import TODAY, Project, make_project, ok
-from tests.test_compaction import COMPACTOR, ROOT
+from tests.test_compaction import COMPACTOR, ROOT, compactor
 from tests.test_reliability import tmpfs
 from tests.test_spool import make_review, review_id
 
@@ -216,16 +216,6 @@ def lost(spool: Spool, decided: dict[str, Decided]) -> list[str]:
         for i, d in decided.items()
         if spool.decision(i) != d and spool.outcome(i) != Outcome.of(d)
     ]
-
-
-def compactor(spool_dir: Path, repo: Path) -> subprocess.Popen[str]:
-    """A process that reads the spool, says so, then compacts it (cut-off 2026-06-01)."""
-    return subprocess.Popen(
-        [sys.executable, "-c", COMPACTOR, str(spool_dir), str(repo)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
 
 
 def test_sigkill_during_compaction_loses_no_outcome(tmp_path: Path) -> None:

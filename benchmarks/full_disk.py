@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +47,7 @@ class Outcome:
     refused: list[str] = field(default_factory=list)
     answers: Counter[str] = field(default_factory=Counter)
     slowest: float = 0.0
+    took: dict[str, list[float]] = field(default_factory=dict)  # seconds, by status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -74,6 +77,7 @@ def client(url: str, review: dict[str, Any], number: int, refusals: int, out: Ou
         with out.lock:
             out.slowest = max(out.slowest, took)
             out.answers[f"{status} {code}".strip()] += 1
+            out.took.setdefault(str(status), []).append(took)
             if status == 201:
                 out.accepted[answer["id"]] = email
             else:
@@ -133,6 +137,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
           f"({journal / 1e6:.1f} MB of journal, {filling:.1f} s)")  # fmt: skip
     print(f"  answers: {', '.join(f'{k}: {v:,}' for k, v in sorted(out.answers.items()))}")
     print(f"  slowest answer: {out.slowest * 1000:.0f} ms (a hang would show here)")
+    accepted, refused = (statistics.median(out.took.get(s) or [math.nan]) for s in ("201", "503"))
+    ratio = refused / accepted
+    print(f"  median 503 answer {refused * 1000:.1f} ms = {ratio:.2f}x the median 201 answer "
+          f"of the same run ({accepted * 1000:.1f} ms; target <= 2x, a refusal as quick as a "
+          f"save: {'ok' if ratio <= 2 else 'MISSED'})")  # fmt: skip
     print(f"  first 201 after the filler was removed, without a restart: {back:.2f} s")
     print(f"  after SIGKILL and recover(): lost {len(lost)} of {len(out.accepted):,} "
           f"acknowledged, torn bytes cut {cut}, refused e-mails left {len(left)}")  # fmt: skip

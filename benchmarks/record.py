@@ -1,6 +1,6 @@
 """What the public record costs a build: the same corpus with and without merged comments.
 
-The corpus is `benchmarks/build.py`'s (N drafts x R revisions of legal-looking text, one
+The corpus is `benchmarks/corpus.py`'s (N drafts x R revisions of legal-looking text, one
 `git fast-import`). The second copy adds merged review files holding C comments in all
 (default 10,000), made on an older revision so every one is re-anchored, 60 % quoting a few
 words, 40 % answered. Both are built the same way, each in a fresh child Python; the figure
@@ -19,11 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import build as corpus
-
+from benchmarks.corpus import Draft, generate
+from benchmarks.measuring import measure
+from benchmarks.sites import git, make_repo
 from site_builder.render import Renderer
 from site_builder.reviews import dump_review
 from site_builder.urls import review_file, reviews_dir
@@ -32,7 +32,7 @@ TARGET = 1.5
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
-def add_reviews(repo: Path, drafts: list[corpus.Draft], comments: int, seed: int) -> int:
+def add_reviews(repo: Path, drafts: list[Draft], comments: int, seed: int) -> int:
     """Write merged review files with `comments` comments in all and commit them."""
     rng = random.Random(f"{seed}:reviews")
     renderer = Renderer(["toc", "tables"], {})
@@ -82,8 +82,8 @@ def add_reviews(repo: Path, drafts: list[corpus.Draft], comments: int, seed: int
             path.write_text(dump_review(review), encoding="utf-8")
             written += size
             left -= size
-    corpus.git(repo, "add", "-A")
-    corpus.git(repo, "commit", "-q", "-m", f"Merge {reviews} reviews")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"Merge {reviews} reviews")
     return reviews
 
 
@@ -96,14 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="lawtrail-record-"))
     try:
-        drafts = corpus.generate(args.drafts, args.revisions, args.seed)
+        drafts = generate(args.drafts, args.revisions, args.seed)
         plain = root / "plain"
-        corpus.make_repo(plain, drafts, args.seed)
+        make_repo(plain, drafts, args.seed)
         commented = root / "commented"
         subprocess.run(["git", "clone", "-q", str(plain), str(commented)], check=True)
         reviews = add_reviews(commented, drafts, args.comments, args.seed)
-        without = corpus.measure("lawtrail", plain)
-        with_comments = corpus.measure("lawtrail", commented)
+        without = measure("lawtrail", plain)
+        with_comments = measure("lawtrail", commented)
         ratio = with_comments["seconds"] / without["seconds"]
         cpu_ratio = with_comments["cpu_seconds"] / without["cpu_seconds"]
         print(f"Public-record benchmark: {args.drafts} drafts x {args.revisions} revisions")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.legal_acts import Act, Version
 from benchmarks.legal_corpus import COMMIT_SECONDS, ROUND_SECONDS, ROUNDS, START, Corpus
-from benchmarks.sites import ABOUT_MD, COMMON_YML, fast_import_data, git, page_md
+from benchmarks.sites import ABOUT_MD, COMMON_YML, fast_import_commit, git, page_md
 
 PLUGINS_YML = """\
 plugins:
@@ -44,25 +44,6 @@ def hash_rank(word: str) -> int:
 # --------------------------------------------------------------------------- git history
 
 
-def _commit(
-    mark: int, who: tuple[str, str], stamp: int, message: str, files: dict[str, str | None]
-) -> bytes:
-    """One fast-import commit; a file whose content is None is deleted."""
-    ident = f"{who[0]} <{who[1]}> {stamp} +0000"
-    parts = [
-        f"commit refs/heads/main\nmark :{mark}\nauthor {ident}\ncommitter {ident}\n".encode(),
-        fast_import_data(message),
-    ]
-    for path, content in files.items():
-        if content is None:
-            parts.append(f"D {path}\n".encode())
-        else:
-            parts.append(f"M 100644 inline {path}\n".encode())
-            parts.append(fast_import_data(content))
-    parts.append(b"\n")
-    return b"".join(parts)
-
-
 def site_config(name: str, lawtrail: bool) -> str:
     """The mkdocs.yml both builds share, with or without the lawtrail plugin."""
     common = COMMON_YML.format(site_name=name) + PLUGINS_YML
@@ -82,7 +63,7 @@ def make_repo(repo: Path, corpus: Corpus, seed: int) -> int:
         "content/about.md": ABOUT_MD,
     }
     who = ("Lawtrail Benchmark", "bench@example.org")
-    stream = [_commit(1, who, START - 86_400, "Site", site)]
+    stream = [fast_import_commit(1, who, START - 86_400, "Site", site)]
     mark = 1
     order = random.Random(f"{seed}:order")
     for round_ in range(ROUNDS):
@@ -94,7 +75,7 @@ def make_repo(repo: Path, corpus: Corpus, seed: int) -> int:
             stamp = START + round_ * ROUND_SECONDS + j * COMMIT_SECONDS
             drafter = DRAFTERS[hash_rank(act.slug) % len(DRAFTERS)]
             files = {act.path: version.text}
-            stream.append(_commit(mark, drafter, stamp, version.message, files))
+            stream.append(fast_import_commit(mark, drafter, stamp, version.message, files))
     marks = repo / ".git" / "bench-marks"
     git(repo, "fast-import", "--quiet", f"--export-marks={marks}", data=b"".join(stream))
     shas = dict(line.split() for line in marks.read_text().splitlines())

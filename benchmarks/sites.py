@@ -82,17 +82,21 @@ def fast_import_data(payload: str) -> bytes:
     return b"data %d\n" % len(raw) + raw + b"\n"
 
 
-def _commit(
-    mark: int, who: tuple[str, str], stamp: int, message: str, files: dict[str, str]
+def fast_import_commit(
+    mark: int, who: tuple[str, str], stamp: int, message: str, files: dict[str, str | None]
 ) -> bytes:
+    """One fast-import commit on main; a file whose content is None is deleted."""
     ident = f"{who[0]} <{who[1]}> {stamp} +0000"
     parts = [
         f"commit refs/heads/main\nmark :{mark}\nauthor {ident}\ncommitter {ident}\n".encode(),
         fast_import_data(message),
     ]
     for path, content in files.items():
-        parts.append(f"M 100644 inline {path}\n".encode())
-        parts.append(fast_import_data(content))
+        if content is None:
+            parts.append(f"D {path}\n".encode())
+        else:
+            parts.append(f"M 100644 inline {path}\n".encode())
+            parts.append(fast_import_data(content))
     parts.append(b"\n")
     return b"".join(parts)
 
@@ -109,7 +113,9 @@ def make_repo(repo: Path, drafts: list[Draft], seed: int) -> int:
         "mkdocs.yml": COMMON_YML.format(site_name="Lawtrail benchmark") + LAWTRAIL_YML,
         "content/about.md": ABOUT_MD,
     }
-    stream = [_commit(1, ("Lawtrail Benchmark", "bench@example.org"), START, "Site", site)]
+    stream = [
+        fast_import_commit(1, ("Lawtrail Benchmark", "bench@example.org"), START, "Site", site)
+    ]
     mark = 1
     order = random.Random(f"{seed}:order")
     rounds = max(len(d.revisions) for d in drafts)
@@ -122,7 +128,7 @@ def make_repo(repo: Path, drafts: list[Draft], seed: int) -> int:
             revision.mark = mark
             stamp = START + r * ROUND_SECONDS + j * COMMIT_SECONDS
             files = {draft.path: revision.text}
-            stream.append(_commit(mark, draft.drafter, stamp, revision.message, files))
+            stream.append(fast_import_commit(mark, draft.drafter, stamp, revision.message, files))
     marks = repo / ".git" / "bench-marks"
     git(repo, "fast-import", "--quiet", f"--export-marks={marks}", data=b"".join(stream))
     shas = dict(line.split() for line in marks.read_text().splitlines())

@@ -19,7 +19,7 @@ import click
 from intake.answers import respond
 from intake.drafting import drafts
 from intake.lifecycle import SUMMARY_PLACEHOLDER
-from intake.project import Settings, identity_options
+from intake.project import Settings, identity_options, min_days_option
 from intake.review_commands import reviews
 from intake.settings import DEFAULTS
 from intake.spool import SpoolError
@@ -157,13 +157,7 @@ def respond_command(
     is_flag=True,
     help="Exit with status 1 when a rule is broken or the structure lint warns.",
 )
-@click.option(
-    "--min-days",
-    type=click.IntRange(min=1),
-    metavar="DAYS",
-    help="The minimum discussion window in days, both ends counted. "
-    f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
-)
+@min_days_option
 @click.option(
     "--overdue-days",
     type=click.IntRange(min=0),

@@ -9,10 +9,9 @@ import sys
 import click
 
 from intake.lifecycle import move_stage, new_draft
-from intake.project import Settings, identity_options
+from intake.project import Settings, identity_options, min_days_option
 from intake.revision import check_message, commit_revision, propose
 from site_builder.frontmatter import STAGES
-from site_builder.options import default
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -125,13 +124,7 @@ def revise_command(
 @click.argument("stage", type=click.Choice(STAGES))
 @click.option("--opens", type=_DATE, metavar="YYYY-MM-DD", help="First day of the discussion.")
 @click.option("--closes", type=_DATE, metavar="YYYY-MM-DD", help="Last day of the discussion.")
-@click.option(
-    "--min-days",
-    type=click.IntRange(min=1),
-    metavar="DAYS",
-    help="The shortest window allowed, both ends counted. "
-    f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
-)
+@min_days_option
 @click.option(
     "--force",
     is_flag=True,

@@ -34,19 +34,18 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from intake.spool import Decided, Group, Spool, SpoolError
 from intake.workspace import Identity, ModerationError, Workspace, did_you_mean
 from site_builder.campaigns import GROUP_ID, combine
 from site_builder.frontmatter import SLUG
-from site_builder.review_schema import check_merged, load_review, read_merged
+from site_builder.review_schema import check_merged, load_review, read_merged, read_rejected
 from site_builder.reviews import (
     REJECTED_FILE,
     REVIEW_ID,
     Decision,
     Review,
     ReviewError,
+    dump_rejected,
     dump_review,
 )
 from site_builder.urls import review_file, reviews_dir
@@ -305,11 +304,12 @@ def _count_rejection(ws: Workspace, decided: Decided, who: Identity) -> str:
     """Add one to the rejection's reason in `rejected.yml` and commit; returns the sha."""
     path = _reviews_folder(ws, decided.draft) / REJECTED_FILE
     reason = str(decided.decision.reason)
-    counts = _read_counts(path, ws.label(path))
+    try:
+        counts = read_rejected(path, ws.label(path))
+    except ReviewError as err:
+        raise ModerationError("\n".join(err.messages)) from err
     counts[reason] = counts.get(reason, 0) + 1
-    text = yaml.safe_dump(
-        {"reasons": dict(sorted(counts.items()))}, allow_unicode=True, sort_keys=False
-    )
+    text = dump_rejected(counts)
     try:
         return ws.commit({path: text.encode("utf-8")}, _reject_subject(decided), who)
     except ModerationError as err:
@@ -381,20 +381,3 @@ def load_merged(path: Path, slug: str, label: str) -> Review:
             f"{label} is not a readable review; restore it from git:\n  "
             + "\n  ".join(err.messages)
         ) from err
-
-
-def _read_counts(path: Path, label: str) -> dict[str, int]:
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ModerationError(f"{label} is not YAML ({err}); restore it from git.") from err
-    reasons = data.get("reasons") if isinstance(data, dict) else None
-    if not isinstance(reasons, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and v > 0 for k, v in reasons.items()
-    ):
-        raise ModerationError(
-            f"{label}: field 'reasons' must map each reason to a count; restore it from git."
-        )
-    return dict(reasons)

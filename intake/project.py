@@ -22,7 +22,7 @@ from intake.settings import setting, spool_dir
 from intake.spool import Spool, SpoolError
 from intake.workspace import Workspace
 from site_builder.config_file import load_site_options
-from site_builder.options import LawtrailOptions, OptionsError, SiteOptions
+from site_builder.options import LawtrailOptions, OptionsError, SiteOptions, default
 
 F = TypeVar("F", bound=Callable[..., Any])
 BY_HELP = "Who acts: 'Name' or 'Name <email>'; the commit's author. [default: git config user.name]"
@@ -128,6 +128,17 @@ def identity_options(command: F) -> F:
     """--by and --email: who a committing command acts as."""
     command = click.option("--email", metavar="ADDRESS", help=EMAIL_HELP)(command)
     return click.option("--by", metavar="NAME", help=BY_HELP)(command)
+
+
+def min_days_option(command: F) -> F:
+    """--min-days: the shortest discussion window the consultation rules allow."""
+    return click.option(
+        "--min-days",
+        type=click.IntRange(min=1),
+        metavar="DAYS",
+        help="The shortest discussion window allowed, in days, both ends counted. "
+        f"[default: the plugin's min_discussion_days, {default('min_discussion_days')}]",
+    )(command)
 
 
 def _git_top(folder: Path) -> Path | None:

@@ -163,7 +163,10 @@ def read_reviews(folder: Path, slug: str, label: str) -> tuple[list[Review], dic
             reviews.append(read_merged(path, slug, source))
         except ReviewError as err:
             errors.extend(err.messages)
-    rejected = _read_rejected(folder / REJECTED_FILE, f"{label}/{REJECTED_FILE}", errors)
+    try:
+        rejected = read_rejected(folder / REJECTED_FILE, f"{label}/{REJECTED_FILE}")
+    except ReviewError as err:
+        errors.extend(err.messages)
     if errors:
         raise ReviewError(errors)
     return reviews, rejected
@@ -200,21 +203,36 @@ def check_merged(review: Review, stem: str, slug: str) -> Review:
     return review
 
 
-def _unreadable(source: str, err: Exception) -> str:
-    return f"{source}: not a readable review file ({err}); restore it from git."
+def read_rejected(path: Path, source: str) -> dict[str, int]:
+    """A draft's `rejected.yml`: rejected reviews counted by reason, sorted (empty when the
+    file does not exist); written by `reviews.dump_rejected`.
 
-
-def _read_rejected(path: Path, source: str, errors: list[str]) -> dict[str, int]:
+    Raises:
+        ReviewError: the file is unreadable, or not a mapping of reasons to counts.
+    """
     if not path.is_file():
         return {}
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ReviewError(
+            [f"{source}: not a readable count of rejected reviews ({err}); restore it from git."]
+        ) from err
     reasons = data.get("reasons") if isinstance(data, dict) else None
     if not isinstance(reasons, dict) or not all(
         isinstance(k, str) and isinstance(v, int) and v > 0 for k, v in reasons.items()
     ):
-        errors.append(f"{source}: field 'reasons' must map each reason to a count of reviews.")
-        return {}
+        raise ReviewError(
+            [
+                f"{source}: field 'reasons' must map each reason to a count of reviews; "
+                "restore it from git."
+            ]
+        )
     return dict(sorted(reasons.items()))
+
+
+def _unreadable(source: str, err: Exception) -> str:
+    return f"{source}: not a readable review file ({err}); restore it from git."
 
 
 def _parse_comment(checker: _Checker, raw: Any, where: str) -> Comment:

@@ -282,6 +282,13 @@ def dump_review(review: Review | Mapping[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
+def dump_rejected(counts: Mapping[str, int]) -> str:
+    """A draft's `rejected.yml` (`REJECTED_FILE`): rejected reviews counted by public
+    reason, reasons sorted; read back by `review_schema.read_rejected`."""
+    data = {"reasons": dict(sorted(counts.items()))}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def _comment_data(comment: Comment) -> dict[str, Any]:
     target: dict[str, Any] = {"eid": comment.target.eid, "wid": comment.target.wid}
     if comment.target.quote is not None:

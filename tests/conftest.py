@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,17 @@ class Repo:
         )
         return self.git("rev-parse", "HEAD")
 
+    def take_comments(self, top: str = "") -> None:
+        """Switch the comment widget on in mkdocs.yml (the intake at /api/v1 of the site's
+        own address), with `top` added as top-level settings; not committed."""
+        yml = self.root / "mkdocs.yml"
+        text = yml.read_text(encoding="utf-8")
+        assert "drafts_dir: drafts\n" in text
+        text = text.replace(
+            "drafts_dir: drafts\n", "drafts_dir: drafts\n      intake_url: /api/v1\n"
+        )
+        yml.write_text(top + text, encoding="utf-8")
+
     def write(self, slug: str, text: str) -> Path:
         """Write drafts/<slug>/draft.md without committing."""
         path = self.root / "drafts" / slug / "draft.md"
@@ -148,6 +159,26 @@ class Repo:
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         )
         return Build(done.returncode, done.stdout + done.stderr, self.root / site)
+
+
+def build_sample(dest: Path, edit: Callable[[str], str]) -> Build:
+    """The repository's own sample site (drafts/ with their history) cloned into `dest`, its
+    mkdocs.yml passed through `edit`, and built by the installed `mkdocs`: `python -m mkdocs`
+    would import the clone's own copy of the plugin, at its last commit."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(["git", "clone", "-q", str(root), str(dest)], check=True)
+    config = dest / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8")), encoding="utf-8")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", "site"],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Build(done.returncode, done.stdout + done.stderr, dest / "site")
 
 
 @pytest.fixture

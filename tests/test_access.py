@@ -52,12 +52,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """One project built with the interface in en and in ru, each served with the intake."""
     root = tmp_path_factory.mktemp("access")
     repo = Repo(root / "project")
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     first = repo.revise("fees", draft(REV1, discussion=WINDOW, glossary=GLOSSARY), "Open")
     folder = repo.root / "drafts" / "fees" / "reviews"
     folder.mkdir(parents=True)
@@ -68,6 +63,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     repo.commit("Merge review")
     second = repo.revise("fees", draft(REV2, discussion=WINDOW, glossary=GLOSSARY), "Shorten")
     servers: dict[str, Server] = {}
+    yml = repo.root / "mkdocs.yml"
     built_sites: dict[str, Path] = {}
     for language in ("en", "ru"):
         text = yml.read_text()

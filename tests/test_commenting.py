@@ -44,12 +44,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """A built site and the intake served together by gunicorn on 127.0.0.1."""
     root = tmp_path_factory.mktemp("commenting")
     repo = Repo(root / "project")
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     repo.git("add", "-A")
     repo.commit("Take comments")
     sha = repo.revise(
@@ -402,12 +397,7 @@ def refusing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     revision, which the intake sees and the already published page does not."""
     root = tmp_path_factory.mktemp("refusing")
     repo = Repo(root / "project")
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     window = {"opens": "2026-01-01", "closes": "2099-12-31"}
     repo.revise("fees", draft(BODY, discussion=window))
     repo.revise("tolls", draft(BODY, discussion=window))

@@ -3,7 +3,6 @@ no English left on a page or in the widget of a ru or kk site."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -30,7 +29,7 @@ from site_builder.i18n import (
     translations,
 )
 from site_builder.ids import full_label
-from tests.conftest import Build, Repo, draft, serve
+from tests.conftest import Build, Repo, build_sample, draft, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 # The sample site is built and read in these; every catalog is checked for completeness.
@@ -289,24 +288,14 @@ class Sample:
 def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Sample:
     """The repository's own sample site (drafts/ with its history) built in ru or in kk."""
     language = request.param
+
+    def in_language(config: str) -> str:
+        config = re.sub(r"(?m)^  language: \w+$", f"  language: {language}", config)
+        assert f"  language: {language}" in config
+        return config
+
     clone = tmp_path_factory.mktemp(f"sample-{language}") / "project"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    config = (clone / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^  language: \w+$", f"  language: {language}", config)
-    assert f"  language: {language}" in config
-    (clone / "mkdocs.yml").write_text(config, encoding="utf-8")
-    done = subprocess.run(
-        # The installed command, not `python -m`: that would import the clone's own copy of
-        # the plugin, at its last commit.
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", "site"],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return Sample(Build(done.returncode, done.stdout + done.stderr, clone / "site"), language)
+    return Sample(build_sample(clone, in_language), language)
 
 
 def test_no_english_is_left_on_any_page(sample: Sample) -> None:

@@ -42,12 +42,7 @@ LONG = "## Chapter 1. General\n\n" + article(1, 12, 3) + article(2, 12, 0) + ART
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Both drafts, open for comment, built and served on 127.0.0.1."""
     repo = Repo(tmp_path_factory.mktemp("keyboard") / "project")
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     repo.revise("short", draft(SHORT, discussion=WINDOW))
     repo.revise("long", draft(LONG, discussion=WINDOW))
     built = repo.build()

@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
-from tests.conftest import Build
+from tests.conftest import Build, build_sample
 
-ROOT = Path(__file__).resolve().parent.parent
 RU = "drafts/zelenye-nasazhdeniya/"
 
 
@@ -21,25 +16,13 @@ RU = "drafts/zelenye-nasazhdeniya/"
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The repository's own sample site (an English site with a Russian draft that has a
     Kazakh version), built as it is but for the footer's links."""
-    clone = tmp_path_factory.mktemp("sample-en") / "project"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    # With Material's links to the previous and next page under the text.
-    config = clone / "mkdocs.yml"
     features = "  features:\n"
-    text = config.read_text(encoding="utf-8")
-    assert features in text
-    config.write_text(text.replace(features, features + "    - navigation.footer\n"), "utf-8")
-    done = subprocess.run(
-        # The installed command: `python -m mkdocs` would import the clone's copy of the plugin.
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--site-dir", "site"],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return Build(done.returncode, done.stdout + done.stderr, clone / "site")
+
+    def with_footer(config: str) -> str:  # Material's links to the previous and next page
+        assert features in config
+        return config.replace(features, features + "    - navigation.footer\n")
+
+    return build_sample(tmp_path_factory.mktemp("sample-en") / "project", with_footer)
 
 
 def nav_entries(sample: Build, page: str) -> dict[str, str | None]:

@@ -315,6 +315,30 @@ def test_a_broken_review_file_fails_the_build_naming_the_field(
     assert "Traceback" not in built.output
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("reasons: [spam\n", "not a readable count of rejected reviews"),
+        ("reasons:\n  spam: many\n", "field 'reasons' must map each reason to a count"),
+    ],
+)
+def test_a_broken_count_of_rejections_fails_the_build_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """A hand-edited rejected.yml stops the build with its name and the fix, never a
+    traceback."""
+    repo = Repo(tmp_path / "project")
+    repo.revise("fees", draft(REV1, discussion=WINDOW))
+    folder = repo.root / "drafts" / "fees" / "reviews"
+    folder.mkdir(parents=True)
+    (folder / "rejected.yml").write_text(text)
+    built = repo.build()
+    assert built.returncode == 1
+    assert f"drafts/fees/reviews/rejected.yml: {message}" in built.output
+    assert "restore it from git" in built.output
+    assert "Traceback" not in built.output
+
+
 def answered(n: int, review_id: str, day: str | None) -> dict[str, Any]:
     """Comment `n` on Article 1, answered on `day` (or not at all)."""
     extra: dict[str, Any] = {}

@@ -254,6 +254,13 @@ def remount(path: Path, mode: str) -> None:
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(path)], check=True)
     (path / "spool").mkdir()
     if mode == "ro":
+        # A worker's background thread may hold a file of the new disk open for a moment
+        # (the kernel then refuses with EBUSY): try again, as an operator would.
+        for _ in range(50):
+            done = subprocess.run(["mount", "-o", "remount,ro", str(path)], check=False)
+            if done.returncode == 0:
+                return
+            time.sleep(0.1)
         subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
 
 

@@ -26,12 +26,7 @@ REVIEW_ID = "20260104-abcdefghjk"
 
 def with_intake(repo: Repo) -> Repo:
     """The project's site with the comment widget switched on."""
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     return repo
 
 

@@ -188,13 +188,7 @@ def test_the_sitemap_lists_no_page_that_only_leads_elsewhere(repo: Repo) -> None
     """sitemap.xml lists revisions, redlines and the tracking page, but neither the redirect
     left at a stage move's old address nor the tracking page's copy for unbuilt reviews:
     both are `noindex`."""
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-        + "site_url: https://drafts.example.org/\n"
-    )
+    repo.take_comments("site_url: https://drafts.example.org/\n")
     r1 = repo.revise("fees", draft(REV1, stage="initiated", discussion=None), "Initiate")
     move = repo.revise("fees", draft(REV1, discussion=WINDOW), "Open the discussion")
     r2 = repo.revise("fees", draft(REV2, discussion=WINDOW), "Shorten the reply period")

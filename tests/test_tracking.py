@@ -77,13 +77,9 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("tracking")
     repo = Repo(root / "project")
-    yml = repo.root / "mkdocs.yml"
     # The configured site_url names port 8000, as the sample's default does; the server runs on
     # another port, which status answers must follow.
-    text = yml.read_text().replace(
-        "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-    )
-    yml.write_text("site_url: http://127.0.0.1:8000/\n" + text)
+    repo.take_comments("site_url: http://127.0.0.1:8000/\n")
     repo.git("add", "-A")
     repo.commit("Take comments")
     sha = repo.revise("fees", draft(BODY, discussion=WINDOW))

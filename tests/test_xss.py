@@ -76,12 +76,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Build, l
     tracking page shows): the site, the tracking numbers and the address."""
     root = tmp_path_factory.mktemp("xss")
     repo = Repo(root / "project")
-    yml = repo.root / "mkdocs.yml"
-    yml.write_text(
-        yml.read_text().replace(
-            "drafts_dir: drafts", "drafts_dir: drafts\n      intake_url: /api/v1"
-        )
-    )
+    repo.take_comments()
     repo.git("add", "-A")
     repo.commit("Take comments")
     sha = repo.revise("fees", draft(BODY, discussion=OPEN))

@@ -74,7 +74,55 @@
     return "open";
   }
 
-  window.lawtrail = { today: today, windowPhase: windowPhase, t: t, n: n, lang: catalog.lang };
+  var REQUEST_TIMEOUT = 30000; // a request to the intake hanging longer counts as a network failure
+
+  /* Ask the intake (fetch `options` plus the site's Accept-Language and no cookies): a
+     promise of {status, data}, data null when the body is not JSON; rejected when the
+     network fails or the answer takes longer than REQUEST_TIMEOUT. Shared by the comment
+     widget and the tracking page. */
+  function ask(url, options) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller && window.setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT);
+    var headers = Object.assign({ "Accept": "application/json" }, options.headers, { "Accept-Language": lang });
+    var request = Object.assign({}, options, {
+      headers: headers,
+      credentials: "omit",
+      signal: controller ? controller.signal : undefined
+    });
+    return fetch(url, request).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (err) { data = null; }
+        return { status: response.status, data: data };
+      });
+    }).finally(function () { window.clearTimeout(timer); });
+  }
+
+  /* Run `start` on every page: with Material's instant loading each new page is announced
+     through document$; without it, once the document is ready. */
+  function onEveryPage(start) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(start);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", start);
+    } else {
+      start();
+    }
+  }
+
+  // The site's language: the script's words, and what the intake is asked to answer in (not
+  // the browser's: a Kazakh page on a phone set to Russian).
+  var lang = catalog.lang || document.documentElement.lang || "en";
+
+  window.lawtrail = {
+    today: today,
+    windowPhase: windowPhase,
+    t: t,
+    n: n,
+    lang: lang,
+    ask: ask,
+    onEveryPage: onEveryPage
+  };
 
   /* "12 days left", "last day", "opens in 3 days" or "closed": closes is inclusive. */
   function windowState(opens, closes, tz) {
@@ -137,11 +185,5 @@
     searchOnInput();
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  onEveryPage(start);
 })();

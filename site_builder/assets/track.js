@@ -13,15 +13,10 @@
 (function () {
   "use strict";
 
-  var REQUEST_TIMEOUT = 30000; // a request hanging longer is treated as a network failure
   var latest = null; // the lookup whose answer is shown: a later one wins
 
   function t(msgid, params) {
     return window.lawtrail.t(msgid, params);
-  }
-
-  function lang() {
-    return window.lawtrail.lang || document.documentElement.lang || "en";
   }
 
   function start() {
@@ -105,26 +100,12 @@
     result.textContent = "";
     fieldError(root, "");
     say(root, t("Looking up %(number)s…", { number: number }), "info");
-    var controller = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = controller && window.setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT);
     var intake = (root.dataset.ltIntake || "").replace(/\/+$/, "");
-    fetch(intake + "/reviews/" + encodeURIComponent(number), {
-      headers: { "Accept": "application/json", "Accept-Language": lang() },
-      credentials: "omit",
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (err) { data = null; }
-        return { status: response.status, data: data };
-      });
-    }).then(function (answer) {
-      window.clearTimeout(timer);
+    window.lawtrail.ask(intake + "/reviews/" + encodeURIComponent(number), {}).then(function (answer) {
       if (latest === token) {
         show(root, number, answer, moveFocus);
       }
     }, function () {
-      window.clearTimeout(timer);
       if (latest === token) {
         say(root, t("Could not reach the comment service. Check your connection and try again."), "error");
       }
@@ -334,7 +315,7 @@
     node.dateTime = iso;
     var day = iso.length === 10;
     try {
-      node.textContent = new Intl.DateTimeFormat(lang(), {
+      node.textContent = new Intl.DateTimeFormat(window.lawtrail.lang, {
         year: "numeric", month: "long", day: "numeric",
         timeZone: day ? "UTC" : (document.querySelector(".lt-track").dataset.tz || "UTC")
       }).format(new Date(day ? iso + "T12:00:00Z" : iso));
@@ -362,11 +343,5 @@
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.lawtrail.onEveryPage(start);
 })();

@@ -7,11 +7,10 @@
 import { field, length, resetForm, value } from "./form.js";
 import { highlight } from "./quote.js";
 import { quoteError } from "./quoting.js";
-import { language, n, t } from "./i18n.js";
+import { n, t } from "./i18n.js";
 import { KEPT, MESSAGES, ui } from "./state.js";
 import { clearDraft } from "./storage.js";
 
-var REQUEST_TIMEOUT = 30000;  // a request hanging longer is treated as a network failure
 
 /* ---------------------------------------------------------------- messages and field errors */
 
@@ -150,24 +149,13 @@ function setSending(on) {
 function send(payload) {
   setSending(true);
   setStatus(MESSAGES.sending, "info");
-  var controller = typeof AbortController === "function" ? new AbortController() : null;
-  var timer = controller && window.setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT);
   var eid = ui.target.el.id;
   var current = ui;
-  fetch(intakeUrl() + "/reviews", {
+  window.lawtrail.ask(intakeUrl() + "/reviews", {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Accept-Language": language() },
-    body: JSON.stringify(payload),
-    credentials: "omit",
-    signal: controller ? controller.signal : undefined
-  }).then(function (response) {
-    return response.text().then(function (text) {
-      var data = null;
-      try { data = text ? JSON.parse(text) : null; } catch (err) { data = null; }
-      return { status: response.status, data: data };
-    });
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(payload)
   }).then(function (answer) {
-    window.clearTimeout(timer);
     if (current !== ui) { return; } // the reader went to another page meanwhile
     setSending(false);
     if (answer.status === 201) {
@@ -176,7 +164,6 @@ function send(payload) {
       fail(answer.status, answer.data);
     }
   }, function () {
-    window.clearTimeout(timer);
     if (current !== ui) { return; }
     setSending(false);
     setStatus(MESSAGES.network, "error");

@@ -8,9 +8,9 @@ import { clearErrors, clearFieldError, onSubmit, setStatus } from "./api.js";
 import { hideOffer } from "./offer.js";
 import { highlight } from "./quote.js";
 import { bindQuoteField, checkQuote, clearQuote, putQuote, restoreQuote } from "./quoting.js";
-import { n } from "./i18n.js";
+import { language, n } from "./i18n.js";
 import { makeCurrent } from "./roving.js";
-import { MESSAGES, firstBlock, isHeading, ui, uiLang } from "./state.js";
+import { MESSAGES, firstBlock, isHeading, ui } from "./state.js";
 import { loadDraft, saveDraft } from "./storage.js";
 import { targetName } from "./targets.js";
 
@@ -23,7 +23,7 @@ export function buildForm(root) {
   }
   var box = template.content.firstElementChild.cloneNode(true);
   box.hidden = true;
-  box.lang = uiLang();
+  box.lang = language();
   root.parentNode.insertBefore(box, root.nextSibling);
   var form = box.querySelector("form");
   var parts = {
@@ -225,9 +225,9 @@ function updateCounter(announce) {
   var left = ui.maxBody - length(field("body").value);
   var text = left >= 0
     ? n("%(count)d character left", "%(count)d characters left", left,
-      { count: left.toLocaleString(uiLang()) })
+      { count: left.toLocaleString(language()) })
     : n("%(count)d character too many", "%(count)d characters too many", -left,
-      { count: (-left).toLocaleString(uiLang()) });
+      { count: (-left).toLocaleString(language()) });
   ui.form.counter.textContent = text;
   ui.form.counter.classList.toggle("lt-counter--over", left < 0);
   window.clearTimeout(ui.counterTimer);

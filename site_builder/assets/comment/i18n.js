@@ -13,8 +13,8 @@ export function n(singular, plural, count, params) {
   return window.lawtrail.n(singular, plural, count, params);
 }
 
-/* The site's language: the intake's messages the form shows are asked for in it, not in
-   the browser's (a Kazakh page on a phone set to Russian or English). */
+/* The site's language (lawtrail.js's): the widget's own words are marked with it, and the
+   intake is asked to answer in it, not in the browser's. */
 export function language() {
-  return window.lawtrail.lang || document.documentElement.lang || "en";
+  return window.lawtrail.lang;
 }

@@ -24,9 +24,9 @@
 
 import { buildForm, closeForm, inForm } from "./form.js";
 import { buildOffer, hideOffer, scheduleOffer } from "./offer.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { KEYS_HINT_ID, followHash } from "./roving.js";
-import { ICON, setUi, ui, uiLang } from "./state.js";
+import { ICON, setUi, ui } from "./state.js";
 import { markSavedDrafts } from "./storage.js";
 import { addButtons } from "./targets.js";
 
@@ -60,7 +60,7 @@ function addNote(root, phase) {
   var note = document.createElement("p");
   note.className = "lt-comment-note lt-comment-note--" + phase;
   note.setAttribute("data-lt-ui", "");
-  note.lang = uiLang();
+  note.lang = language();
   if (phase === "before") {
     appendWithDate(note, t("Comments are accepted from %(date)s."),
       timeElement(root.dataset.opens, root.dataset.opensText));
@@ -81,7 +81,7 @@ function addNote(root, phase) {
     keys.className = "lt-comment-note lt-comment-keys";
     keys.id = KEYS_HINT_ID;
     keys.setAttribute("data-lt-ui", "");
-    keys.lang = uiLang();
+    keys.lang = language();
     keys.textContent = t("By keyboard: Tab reaches one Comment button, the arrow keys move to the others, Enter opens the form.");
     root.parentNode.insertBefore(keys, root);
   }
@@ -202,10 +202,4 @@ export function start() {
   bindGlobals();
 }
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(start);
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start);
-} else {
-  start();
-}
+window.lawtrail.onEveryPage(start);

@@ -2,8 +2,8 @@
 
 import { inForm, openForm } from "./form.js";
 import { selectedQuote } from "./quote.js";
-import { t } from "./i18n.js";
-import { ICON, ui, uiLang } from "./state.js";
+import { language, t } from "./i18n.js";
+import { ICON, ui } from "./state.js";
 
 /* ---------------------------------------------------------------- "Comment on this quote" */
 
@@ -18,7 +18,7 @@ export function buildOffer() {
   offer.type = "button";
   offer.className = "lt-quote-offer";
   offer.setAttribute("data-lt-ui", "");
-  offer.lang = uiLang();
+  offer.lang = language();
   offer.hidden = true;
   offer.innerHTML = ICON + "<span></span>";
   offer.lastChild.textContent = t("Comment on this quote");

@@ -31,10 +31,6 @@ export function setUi(value) {
   ui = value;
 }
 
-export function uiLang() {
-  return window.lawtrail.lang || document.documentElement.lang || "en";
-}
-
 export function isHeading(el) {
   return /^H[1-6]$/.test(el.tagName);
 }

@@ -5,9 +5,9 @@
  */
 
 import { openForm } from "./form.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { KEYS_HINT_ID, startRoving } from "./roving.js";
-import { ICON, firstBlock, isHeading, ui, uiLang } from "./state.js";
+import { ICON, firstBlock, isHeading, ui } from "./state.js";
 
 /* ---------------------------------------------------------------- naming elements */
 
@@ -60,7 +60,7 @@ function addButton(el) {
   if (document.getElementById(KEYS_HINT_ID)) {
     button.setAttribute("aria-describedby", KEYS_HINT_ID); // the keys, said above the text
   }
-  button.lang = uiLang();
+  button.lang = language();
   button.innerHTML = ICON + '<span class="lt-cbtn__text"></span>';
   button.lastChild.textContent = t("Comment");
   button.addEventListener("click", function () {
